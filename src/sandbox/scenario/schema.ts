@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/**
+ * A sandbox scenario: the simulated world (cluster, metrics, Slack workspace, GitHub) in one
+ * YAML file. `default.yaml` beside this file is the world `rollbot demo` and the tests use.
+ */
+const revision = z.object({
+  /** Full image reference of the (first) container at this revision. */
+  image: z.string().min(1),
+  /** Becomes the `kubernetes.io/change-cause` annotation of that revision. */
+  changeCause: z.string().optional(),
+});
+
+const deployment = z.object({
+  namespace: z.string().min(1),
+  name: z.string().min(1),
+  replicas: z.number().int().min(0).default(3),
+  revisionHistoryLimit: z.number().int().min(0).default(10),
+  progressDeadlineSeconds: z.number().int().min(1).default(600),
+  /** Pod labels; the Deployment selector uses them as matchLabels. */
+  labels: z.record(z.string(), z.string()).default({}),
+  containerName: z.string().default('app'),
+  containerPort: z.number().int().optional(),
+  /** Revisions in order; the last one is what runs now. Each becomes a ReplicaSet. */
+  history: z.array(revision).min(1),
+  /** Extra pod-template fields (raw JSON) kept verbatim, e.g. fields newer than client models. */
+  extraTemplateSpec: z.record(z.string(), z.unknown()).optional(),
+});
+
+const rbacRule = z.object({
+  verbs: z.array(z.string()).min(1),
+  resources: z.array(z.string()).min(1),
+  namespaces: z.array(z.string()).default(['*']),
+});
+
+const metric = z.object({
+  /** The exact PromQL string a runbook queries (whitespace-insensitive match). */
+  query: z.string().min(1),
+  /** namespace/name of the Deployment whose running images decide the value. */
+  deployment: z.string().regex(/^[^/]+\/[^/]+$/),
+  /** Value while any bad image serves traffic. */
+  whenBad: z.number(),
+  /** Value once only good images serve. */
+  whenGood: z.number(),
+  labels: z.record(z.string(), z.string()).default({}),
+});
+
+const slackUser = z.object({
+  id: z.string().regex(/^U[A-Z0-9]+$/),
+  name: z.string().min(1),
+  realName: z.string().optional(),
+});
+
+const slackGroup = z.object({
+  id: z.string().regex(/^S[A-Z0-9]+$/),
+  handle: z.string().min(1),
+  users: z.array(z.string()),
+});
+
+const slackChannel = z.object({
+  id: z.string().regex(/^C[A-Z0-9]+$/),
+  name: z.string().min(1),
+});
+
+const commit = z.object({
+  sha: z.string().regex(/^[0-9a-f]{40}$/),
+  message: z.string(),
+  author: z.string().default('dev'),
+  /** ISO date. */
+  date: z.string().optional(),
+});
+
+const repo = z.object({
+  owner: z.string().min(1),
+  name: z.string().min(1),
+  /** Linear history, oldest first. */
+  commits: z.array(commit).default([]),
+  /** Tag name → commit sha. */
+  tags: z.record(z.string(), z.string()).default({}),
+  /** Path → file content at the newest commit (served by get-content at any ref). */
+  files: z.record(z.string(), z.string()).default({}),
+});
+
+export const scenarioSchema = z.object({
+  name: z.string().default('scenario'),
+  description: z.string().optional(),
+  cluster: z
+    .object({
+      namespaces: z.array(z.string()).default(['default']),
+      deployments: z.array(deployment).default([]),
+      /** Images whose pods never become ready (rollouts to them hit ProgressDeadlineExceeded). */
+      badImages: z.array(z.string()).default([]),
+      /** Absent = every verb allowed everywhere; present = only what the rules grant (else 403). */
+      rbac: z.object({ user: z.string().default('system:serviceaccount:rollbot:rollbot'), rules: z.array(rbacRule) }).optional(),
+      /** Milliseconds per simulated rollout step (one pod up or down). Tests use ~20. */
+      stepMs: z.number().int().min(0).default(300),
+    })
+    .default({ namespaces: ['default'], deployments: [], badImages: [], stepMs: 300 }),
+  metrics: z.array(metric).default([]),
+  slack: z
+    .object({
+      teamId: z.string().default('T0SANDBOX'),
+      teamName: z.string().default('rollbot-sandbox'),
+      botUserId: z.string().default('U0ROLLBOT'),
+      users: z.array(slackUser).default([]),
+      usergroups: z.array(slackGroup).default([]),
+      channels: z.array(slackChannel).default([]),
+      /** Whether the workspace is on a paid plan (free plans answer usergroups.* with plan_upgrade_required). */
+      paidPlan: z.boolean().default(true),
+    })
+    .default({ teamId: 'T0SANDBOX', teamName: 'rollbot-sandbox', botUserId: 'U0ROLLBOT', users: [], usergroups: [], channels: [], paidPlan: true }),
+  github: z.object({ repos: z.array(repo).default([]) }).default({ repos: [] }),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioDeployment = z.infer<typeof deployment>;
+export type ScenarioMetric = z.infer<typeof metric>;
+export type ScenarioRepo = z.infer<typeof repo>;
