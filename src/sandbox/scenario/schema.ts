@@ -88,14 +88,16 @@ export const scenarioSchema = z.object({
     .object({
       namespaces: z.array(z.string()).default(['default']),
       deployments: z.array(deployment).default([]),
-      /** Images whose pods never become ready (rollouts to them hit ProgressDeadlineExceeded). */
+      /** Images that run and pass readiness but serve errors: metrics go bad, health URLs fail. */
       badImages: z.array(z.string()).default([]),
+      /** Images whose pods never become ready (rollouts to them hit ProgressDeadlineExceeded). */
+      unreadyImages: z.array(z.string()).default([]),
       /** Absent = every verb allowed everywhere; present = only what the rules grant (else 403). */
       rbac: z.object({ user: z.string().default('system:serviceaccount:rollbot:rollbot'), rules: z.array(rbacRule) }).optional(),
       /** Milliseconds per simulated rollout step (one pod up or down). Tests use ~20. */
       stepMs: z.number().int().min(0).default(300),
     })
-    .default({ namespaces: ['default'], deployments: [], badImages: [], stepMs: 300 }),
+    .default({ namespaces: ['default'], deployments: [], badImages: [], unreadyImages: [], stepMs: 300 }),
   metrics: z.array(metric).default([]),
   slack: z
     .object({

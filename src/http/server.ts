@@ -1,0 +1,84 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { asRollbotError, httpStatusFor } from '../core/errors.js';
+
+/**
+ * rollbot's HTTP server: a small route table in front of Bolt's request listener. One server
+ * serves Slack (/slack/events), alert webhooks, health, readiness and metrics, so one port and
+ * one graceful shutdown cover all of them.
+ */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface Route {
+  method: 'GET' | 'POST' | '*';
+  path: string;
+  handler: Handler;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export interface HttpServer {
+  server: Server;
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  /** Stop accepting connections; resolve when open requests finished or `graceMs` passed. */
+  close(graceMs: number): Promise<void>;
+  inFlight(): number;
+}
+
+export function createHttpServer(routes: Route[], log: Logger): HttpServer {
+  let inFlight = 0;
+  const server = createServer(async (req, res) => {
+    inFlight++;
+    res.on('close', () => inFlight--);
+    const path = (req.url ?? '/').split('?')[0]!;
+    const matches = routes.filter((r) => r.path === path);
+    const route = matches.find((r) => r.method === '*' || r.method === req.method);
+    try {
+      if (!matches.length) return sendJson(res, 404, { error: 'not_found', reason: `no route for ${path}` });
+      if (!route) {
+        const allow = matches.map((r) => r.method).join(', ');
+        return sendJson(res, 405, { error: 'method_not_allowed', reason: `use ${allow}` }, { allow });
+      }
+      await route.handler(req, res);
+    } catch (err) {
+      const e = asRollbotError(err);
+      const status = httpStatusFor(e.code);
+      // 5xx bodies never carry internals; the log has them.
+      log.error({ err: e, path, method: req.method }, 'request failed');
+      sendJson(res, status, status >= 500 ? { error: e.code, reason: 'internal error; see rollbot logs' } : { error: e.code, reason: e.message });
+    }
+  });
+  server.keepAliveTimeout = 5000;
+  return {
+    server,
+    inFlight: () => inFlight,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const addr = server.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+          resolve({ port: addr.port, url: `http://${shownHost}:${addr.port}` });
+        });
+      }),
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,56 @@
+import type { Runbook } from '../runbooks/schema.js';
+import type { Incident, IncidentPlan, Person } from './incident.js';
+
+/**
+ * What the incident domain needs from the outside world, as interfaces. Adapters implement them
+ * (src/planning over Kubernetes and GitHub, src/slack for messages, src/executor for running);
+ * the domain never imports those adapters.
+ */
+export interface Planner {
+  plan(runbook: Runbook, target: { namespace: string; deployment: string }, request: Incident['request']): Promise<IncidentPlan>;
+  /** Whether the Deployment moved since the plan (new revision or template): approval must refuse. */
+  staleness(plan: IncidentPlan): Promise<{ stale: false } | { stale: true; reason: string }>;
+}
+
+/** Where a reply to a person goes: ephemeral in a channel, or via the interaction's response_url. */
+export interface Audience {
+  channel: string;
+  user: string;
+  respond?: ((text: string) => Promise<void>) | undefined;
+}
+
+export interface Notifier {
+  /** Posts the proposal in the incident's channel; returns its ts (stored on the incident). */
+  postProposal(incident: Incident): Promise<{ ts: string; permalink?: string | undefined }>;
+  /** Re-renders the incident's message in place (proposal, progress or result by state). */
+  refresh(incident: Incident): Promise<void>;
+  /** A line in the incident's thread. */
+  thread(incident: Incident, text: string): Promise<void>;
+  /** A private reply to one person: what happened, why, what next. */
+  tell(to: Audience, message: { what: string; why?: string | undefined; next?: string | undefined }): Promise<void>;
+  /** An alert no runbook handles, for the fallback channel (if configured). */
+  unrouted(summary: string, labels: Record<string, string>, reason: string): Promise<void>;
+}
+
+export interface Directory {
+  /** Members of a Slack user group, or undefined when unknown (free plan, missing scope). */
+  groupMembers(groupId: string): Promise<string[] | undefined>;
+  displayName(userId: string): Promise<string | undefined>;
+}
+
+export interface ExecutionStarter {
+  /** Starts (or resumes) executing an approved incident in the background. */
+  start(incidentId: string): void;
+  /** Asks a running execution to stop between steps. */
+  cancel(incidentId: string, by: Person): Promise<void>;
+}
+
+export interface AuditSink {
+  append(event: {
+    action: string;
+    actor: { type: 'user'; id: string; name?: string | undefined } | { type: 'system'; name?: string | undefined };
+    incidentId?: string | undefined;
+    service?: string | undefined;
+    details?: Record<string, unknown> | undefined;
+  }): Promise<unknown>;
+}

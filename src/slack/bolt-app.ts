@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Person } from '../incidents/incident.js';
+
+/**
+ * Bolt, configured for rollbot: HTTP mode behind our own server (Bolt's signature check is off
+ * because src/http/slack-signature.ts already verified the request — one check, not two), or
+ * Socket Mode when an app token is set. Every handler acks first and works after (invariant 8).
+ */
+export interface InteractionHandlers {
+  command(cmd: { text: string; user: Person; channel: string; respond: (text: string) => Promise<void> }): Promise<void>;
+  approve(incidentId: string, user: Person, channel: string, respond: (text: string) => Promise<void>): Promise<void>;
+  dismiss(incidentId: string, user: Person, channel: string, respond: (text: string) => Promise<void>): Promise<void>;
+}
+
+export interface BoltSetup {
+  app: App;
+  /** HTTP mode: hand a verified, buffered request to Bolt. Undefined in Socket Mode. */
+  requestListener?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: 'bolt' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m) => child.debug(m.join(' ')),
+    info: (...m) => child.info(m.join(' ')),
+    warn: (...m) => child.warn(m.join(' ')),
+    error: (...m) => child.error(m.join(' ')),
+    setLevel: (l) => (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createBolt(opts: {
+  botToken: string;
+  signingSecret: string;
+  appToken?: string | undefined;
+  apiUrl?: string | undefined;
+  log: Logger;
+  handlers: InteractionHandlers;
+  /** Background work started after an ack; tracked so shutdown can wait for it. */
+  track: (work: Promise<unknown>) => void;
+}): BoltSetup {
+  const logger = boltLogger(opts.log);
+  const clientOptions = { ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}), retryConfig: { retries: 2 } };
+  const socket = Boolean(opts.appToken);
+  const receiver = socket
+    ? new SocketModeReceiver({ appToken: opts.appToken!, logger })
+    : new HTTPReceiver({ signingSecret: opts.signingSecret, signatureVerification: false, logger, processBeforeResponse: false });
+  const app = new App({
+    receiver,
+    token: opts.botToken,
+    logger,
+    clientOptions,
+    // Slack being slow must not stop rollbot from starting; the first post reports a bad token.
+    tokenVerificationEnabled: false,
+  });
+
+  app.command('/rollback', async ({ command, ack, respond }) => {
+    await ack();
+    const user = { id: command.user_id, name: command.user_name };
+    opts.track(
+      opts.handlers.command({
+        text: command.text ?? '',
+        user,
+        channel: command.channel_id,
+        respond: async (text) => void (await respond({ response_type: 'ephemeral', text })),
+      }),
+    );
+  });
+
+  for (const [actionId, handler] of [
+    ['rollback_approve', opts.handlers.approve],
+    ['rollback_dismiss', opts.handlers.dismiss],
+  ] as const) {
+    app.action(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
+      const user = { id: body.user.id, name: 'username' in body.user ? (body.user.username as string) : body.user.name };
+      const channel = body.channel?.id ?? '';
+      opts.track(
+        handler(value, user, channel, async (text) => void (await respond({ response_type: 'ephemeral', replace_original: false, text }))),
+      );
+    });
+  }
+
+  app.error(async (err) => {
+    opts.log.error({ err }, 'Slack handler failed');
+  });
+
+  return {
+    app,
+    requestListener: socket ? undefined : async (req, res) => (receiver as HTTPReceiver).requestListener(req, res),
+    start: async () => {
+      if (socket) await (receiver as SocketModeReceiver).start();
+    },
+    stop: async () => {
+      if (socket) await (receiver as SocketModeReceiver).stop();
+    },
+  };
+}
