@@ -5,14 +5,29 @@
  */
 import { Command } from 'commander';
 import { register as registerAudit } from './commands/audit.js';
+import { register as registerDemo } from './commands/demo.js';
+import { register as registerDrill } from './commands/drill.js';
+import { register as registerHistory } from './commands/history.js';
 import { register as registerRunbooks } from './commands/runbooks.js';
 import { register as registerServe } from './commands/serve.js';
+import { register as registerStatus } from './commands/status.js';
+import { register as registerUndo } from './commands/undo.js';
 
 const program = new Command('rollbot')
   .description('Slack ChatOps bot: a firing alert becomes a one-click, audited, verified Kubernetes rollback')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-for (const register of [registerServe, registerRunbooks, registerAudit]) register(program);
+for (const register of [
+  registerServe,
+  registerDemo,
+  registerDrill,
+  registerRunbooks,
+  registerAudit,
+  registerUndo,
+  registerStatus,
+  registerHistory,
+])
+  register(program);
 
 await program.parseAsync(process.argv);

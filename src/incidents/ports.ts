@@ -16,7 +16,7 @@ export interface Planner {
 export interface Audience {
   channel: string;
   user: string;
-  respond?: ((text: string) => Promise<void>) | undefined;
+  respond?: ((message: { text: string; blocks?: any[] | undefined }) => Promise<void>) | undefined;
 }
 
 export interface Notifier {

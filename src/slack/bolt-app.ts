@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { Logger } from 'pino';
 import type { Person } from '../incidents/incident.js';
 
@@ -8,10 +9,13 @@ import type { Person } from '../incidents/incident.js';
  * because src/http/slack-signature.ts already verified the request — one check, not two), or
  * Socket Mode when an app token is set. Every handler acks first and works after (invariant 8).
  */
+/** An ephemeral reply to the person who acted (via the interaction's response_url). */
+export type Respond = (message: { text: string; blocks?: KnownBlock[] | undefined }) => Promise<void>;
+
 export interface InteractionHandlers {
-  command(cmd: { text: string; user: Person; channel: string; respond: (text: string) => Promise<void> }): Promise<void>;
-  approve(incidentId: string, user: Person, channel: string, respond: (text: string) => Promise<void>): Promise<void>;
-  dismiss(incidentId: string, user: Person, channel: string, respond: (text: string) => Promise<void>): Promise<void>;
+  command(cmd: { text: string; user: Person; channel: string; respond: Respond }): Promise<void>;
+  approve(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
+  dismiss(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
 }
 
 export interface BoltSetup {
@@ -69,7 +73,7 @@ export function createBolt(opts: {
         text: command.text ?? '',
         user,
         channel: command.channel_id,
-        respond: async (text) => void (await respond({ response_type: 'ephemeral', text })),
+        respond: async (m) => void (await respond({ response_type: 'ephemeral', ...m })),
       }),
     );
   });
@@ -84,7 +88,7 @@ export function createBolt(opts: {
       const user = { id: body.user.id, name: 'username' in body.user ? (body.user.username as string) : body.user.name };
       const channel = body.channel?.id ?? '';
       opts.track(
-        handler(value, user, channel, async (text) => void (await respond({ response_type: 'ephemeral', replace_original: false, text }))),
+        handler(value, user, channel, async (m) => void (await respond({ response_type: 'ephemeral', replace_original: false, ...m }))),
       );
     });
   }

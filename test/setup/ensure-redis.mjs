@@ -3,6 +3,8 @@
 // use it without a transform. Run directly, it prints the URL (and keeps the server it started).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
 async function answers(url) {
@@ -64,7 +66,7 @@ export async function ensureRedis({ detached = false } = {}) {
   throw new Error(`started redis-server on port ${port} but it never answered PING`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const { url } = await ensureRedis({ detached: true });
   console.log(url);
 }

@@ -1,0 +1,55 @@
+/**
+ * `rollbot history <namespace>/<deployment>` — `kubectl rollout history` with the images of each
+ * revision, i.e. what `rollbot undo --to-revision` / `--to-image-tag` can restore.
+ */
+import type { Command } from 'commander';
+import type { KubeGatewayApi } from '../../kube/index.js';
+import {
+  gatewayFor,
+  type KubeCliOptions,
+  parseTarget,
+  reportFailure,
+  stdout,
+  withKubeOptions,
+  type Write,
+} from '../kube-target.js';
+
+export async function runHistory(
+  gateway: KubeGatewayApi,
+  target: string,
+  write: Write = stdout,
+  writeErr?: Write,
+): Promise<number> {
+  try {
+    const { namespace, name } = parseTarget(target);
+    const entries = await gateway.history(namespace, name);
+    write(`deployment.apps/${name}`);
+    const rows = [
+      ['REVISION', 'CHANGE-CAUSE', 'IMAGES'],
+      ...entries.map((e) => [String(e.revision), e.changeCause ?? '<none>', e.images.join(',')]),
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0]!.length)) + 2;
+    const w1 = Math.max(...rows.map((r) => r[1]!.length)) + 2;
+    for (const r of rows) write(`${r[0]!.padEnd(w0)}${r[1]!.padEnd(w1)}${r[2]}`.trimEnd());
+    return 0;
+  } catch (err) {
+    return reportFailure(err, writeErr);
+  }
+}
+
+export function register(program: Command): void {
+  withKubeOptions(
+    program
+      .command('history')
+      .description('list the revisions of a Deployment (kubectl rollout history) with their images')
+      .argument('<namespace/deployment>', 'the Deployment, e.g. payments/payments-api'),
+  ).action(async (target: string, opts: KubeCliOptions) => {
+    let code: number;
+    try {
+      code = await runHistory(gatewayFor(opts), target);
+    } catch (err) {
+      code = reportFailure(err);
+    }
+    if (code !== 0) process.exitCode = code;
+  });
+}

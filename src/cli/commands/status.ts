@@ -1,0 +1,68 @@
+/**
+ * `rollbot status <namespace>/<deployment> [--timeout 5m]` — `kubectl rollout status`: prints the
+ * waiting lines until the rollout is done, exits 1 when it fails or times out.
+ */
+import type { Command } from 'commander';
+import type { KubeGatewayApi } from '../../kube/index.js';
+import { parseDuration } from '../../runbooks/duration.js';
+import {
+  gatewayFor,
+  type KubeCliOptions,
+  parseTarget,
+  reportFailure,
+  stdout,
+  withKubeOptions,
+  type Write,
+} from '../kube-target.js';
+
+export interface StatusCliOptions extends KubeCliOptions {
+  timeout?: string;
+}
+
+const NO_TIMEOUT_MS = 2_147_483_647; // setTimeout's maximum (~24.8 days): "0" means wait forever, as in kubectl
+
+export async function runStatus(
+  gateway: KubeGatewayApi,
+  target: string,
+  opts: StatusCliOptions,
+  write: Write = stdout,
+  writeErr?: Write,
+  signal?: AbortSignal,
+): Promise<number> {
+  try {
+    const { namespace, name } = parseTarget(target);
+    const ms = parseDuration(opts.timeout ?? '5m');
+    const result = await gateway.waitRollout(namespace, name, {
+      timeoutMs: ms === 0 ? NO_TIMEOUT_MS : ms,
+      signal,
+      onProgress: (message) => write(message),
+    });
+    write(result.message);
+    return 0;
+  } catch (err) {
+    return reportFailure(err, writeErr);
+  }
+}
+
+export function register(program: Command): void {
+  withKubeOptions(
+    program
+      .command('status')
+      .description('wait for a Deployment rollout to finish (kubectl rollout status)')
+      .argument('<namespace/deployment>', 'the Deployment, e.g. payments/payments-api')
+      .option('--timeout <duration>', 'how long to wait, e.g. 30s, 5m; 0 waits forever', '5m'),
+  ).action(async (target: string, opts: StatusCliOptions) => {
+    const ctrl = new AbortController();
+    const stop = (): void => ctrl.abort();
+    process.once('SIGINT', stop);
+    let code: number;
+    try {
+      code = await runStatus(gatewayFor(opts), target, opts, stdout, undefined, ctrl.signal);
+    } catch (err) {
+      code = reportFailure(err);
+    } finally {
+      process.off('SIGINT', stop);
+    }
+    if (code !== 0) process.exitCode = code;
+  });
+}

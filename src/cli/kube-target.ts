@@ -1,0 +1,50 @@
+/**
+ * Shared plumbing of the kubectl-like commands (`undo`, `status`, `history`): the
+ * `<namespace>/<deployment>` argument, the kubeconfig options, and how a failure is printed.
+ */
+import type { Command } from 'commander';
+import { asRollbotError, RollbotError } from '../core/errors.js';
+import { KubeGateway } from '../kube/index.js';
+
+export interface KubeCliOptions {
+  kubeconfig?: string;
+  context?: string;
+}
+
+export type Write = (line: string) => void;
+
+export const stdout: Write = (line) => process.stdout.write(`${line}\n`);
+export const stderr: Write = (line) => process.stderr.write(`${line}\n`);
+
+export function parseTarget(text: string): { namespace: string; name: string } {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(text.trim());
+  if (!m) {
+    throw new RollbotError('bad_input', `"${text}" is not <namespace>/<deployment>`, {
+      hint: 'name the Deployment with its namespace, e.g. payments/payments-api',
+    });
+  }
+  return { namespace: m[1]!, name: m[3]! };
+}
+
+export function withKubeOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--kubeconfig <path>',
+      'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)',
+    )
+    .option('--context <name>', 'kubeconfig context to use (default: current-context)');
+}
+
+/** KUBECONFIG / ~/.kube/config / in-cluster unless --kubeconfig says otherwise, as kubectl does. */
+export function gatewayFor(opts: KubeCliOptions): KubeGateway {
+  return KubeGateway.fromOptions({ kubeconfigPath: opts.kubeconfig, context: opts.context });
+}
+
+/** Prints an operator message (what happened, why, what next) and returns exit code 1. */
+export function reportFailure(err: unknown, write: Write = stderr): number {
+  const e = asRollbotError(err);
+  write(`error: ${e.message}`);
+  if (e.hint) write(`next: ${e.hint}`);
+  if (e.code === 'internal' && e.stack) write(e.stack);
+  return 1;
+}

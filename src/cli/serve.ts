@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import { createApp, type RollbotApp } from '../app.js';
+import { type Config, loadConfig } from '../config/index.js';
+import { asRollbotError } from '../core/errors.js';
+import { KubeGateway } from '../kube/index.js';
+import { createLogger } from '../log/logger.js';
+import { MemoryStore, RedisStore, type Store, createRedisClient } from '../store/index.js';
+import { startSandboxWorld } from './sandbox-world.js';
+
+/**
+ * `rollbot serve`: read the environment, build the world, call the composition root, and shut
+ * down gracefully on SIGTERM/SIGINT. In sandbox mode the world is the built-in simulators.
+ */
+export function storeFor(config: Config): Store {
+  if (config.store.kind === 'memory') return new MemoryStore();
+  return new RedisStore(createRedisClient(config.store.redis), config.store.keyPrefix);
+}
+
+export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    const e = asRollbotError(err);
+    process.stderr.write(`rollbot: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+    process.exitCode = 1;
+    return;
+  }
+  const log = createLogger({ level: config.logLevel });
+  let app: RollbotApp;
+  let closeWorld = async () => {};
+  try {
+    if (config.mode === 'sandbox') {
+      const world = await startSandboxWorld({ log, withConsole: false });
+      closeWorld = world.close;
+      config = world.configure(config);
+      app = await createApp({ config, store: storeFor(config), kube: world.kube, github: world.github, log, runbookEnv: world.runbookEnv });
+      world.attach((await app.start()).url);
+      log.info({ kubeconfig: world.kubeconfigPath, slack: world.slackSim.url, prometheus: world.prometheus.url }, 'sandbox world ready');
+    } else {
+      const kube = KubeGateway.fromOptions({ kubeconfigPath: config.kube.kubeconfigPath, context: config.kube.context });
+      app = await createApp({ config, store: storeFor(config), kube, log });
+      await app.start();
+    }
+  } catch (err) {
+    const e = asRollbotError(err);
+    log.fatal({ err: e }, 'rollbot could not start');
+    process.stderr.write(`rollbot could not start: ${e.operatorMessage}\n`);
+    await closeWorld();
+    process.exitCode = 1;
+    return;
+  }
+  await untilSignal(log);
+  await app.stop();
+  await closeWorld();
+}
+
+function untilSignal(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'shutting down: no new work; running steps finish or hand their lease back');
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}

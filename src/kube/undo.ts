@@ -1,0 +1,158 @@
+/**
+ * `kubectl rollout undo`, step for step (kubectl rollback.go DeploymentRollbacker), plus what
+ * kubectl lacks: a JSON-patch `test` on the resourceVersion so a deploy racing the undo makes the
+ * server reject the PATCH instead of being silently overwritten.
+ *
+ * Idempotent by construction: when the Deployment already runs the target template the answer is
+ * "skipped" — a resumed step converges instead of failing or flipping back.
+ */
+import { RollbotError } from '../core/errors.js';
+import { deploymentPath, readDeployment } from './history.js';
+import { type UndoPlan, type UndoTarget, fingerprintOf, planUndo } from './plan.js';
+import type { RawKube } from './raw.js';
+import { templatesEqualIgnoringHash, withoutHashLabel } from './template.js';
+import type { RawDeployment } from './types.js';
+
+/** Deployment annotations an undo keeps from the Deployment, never takes from the ReplicaSet. */
+export const ANNOTATIONS_TO_SKIP = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'deployment.kubernetes.io/revision',
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
+
+export const PAUSED_MESSAGE =
+  "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again";
+
+export interface UndoOptions {
+  /** Server-side dry run (`?dryRun=All`): validated and defaulted by the server, nothing stored. */
+  dryRun?: boolean | undefined;
+  /** Add the resourceVersion `test` op (default true). */
+  precondition?: boolean | undefined;
+}
+
+export type JsonPatchOp =
+  { op: 'test'; path: string; value: unknown } | { op: 'replace'; path: string; value: unknown };
+
+export interface UndoResult {
+  result: 'rolled back' | 'skipped' | 'dry run';
+  /** kubectl's line, e.g. `deployment.apps/payments-api rolled back`. */
+  message: string;
+  /** The JSON patch sent (empty when skipped). */
+  patch: JsonPatchOp[];
+  /** The revision rolled back to. */
+  revision: number;
+  plan: UndoPlan;
+}
+
+/** kubectl's patch body for `plan`'s target, against the Deployment `d` as read just now. */
+export function buildUndoPatch(plan: UndoPlan, d: RawDeployment, precondition: boolean): JsonPatchOp[] {
+  if (!plan.target) throw new Error('buildUndoPatch: plan has no target');
+  const annotations: Record<string, string> = {};
+  const own = d.metadata.annotations ?? {};
+  for (const k of ANNOTATIONS_TO_SKIP) if (k in own) annotations[k] = own[k]!;
+  for (const [k, v] of Object.entries(plan.target.annotations))
+    if (!ANNOTATIONS_TO_SKIP.has(k)) annotations[k] = v;
+  const ops: JsonPatchOp[] = [
+    { op: 'replace', path: '/spec/template', value: withoutHashLabel(plan.target.podTemplate) },
+    { op: 'replace', path: '/metadata/annotations', value: annotations },
+  ];
+  if (precondition)
+    ops.unshift({ op: 'test', path: '/metadata/resourceVersion', value: d.metadata.resourceVersion });
+  return ops;
+}
+
+/** Sends the undo PATCH. A rejected `test` op (409/422 after a concurrent change) becomes `stale_plan`. */
+export async function sendUndoPatch(
+  raw: RawKube,
+  plan: UndoPlan,
+  patch: JsonPatchOp[],
+  dryRun: boolean,
+): Promise<RawDeployment> {
+  const { namespace, deployment: name } = plan;
+  try {
+    return await raw.request<RawDeployment>({
+      method: 'PATCH',
+      path: deploymentPath(namespace, name),
+      query: { dryRun: dryRun ? 'All' : undefined },
+      body: patch,
+      contentType: 'application/json-patch+json',
+      action: { verb: 'patch', resource: 'deployments', group: 'apps', namespace, name },
+    });
+  } catch (err) {
+    const status =
+      err instanceof RollbotError ? (err.details?.['httpStatus'] as number | undefined) : undefined;
+    const test = patch.find((op) => op.op === 'test');
+    if (test && (status === 409 || status === 422)) {
+      // Confirm by re-reading rather than by parsing the server's message.
+      const now = await readDeployment(raw, namespace, name);
+      if (now.metadata.resourceVersion !== test.value) throw stale(plan, now, err);
+    }
+    throw err;
+  }
+}
+
+function stale(plan: UndoPlan, now: RawDeployment, cause?: unknown): RollbotError {
+  return new RollbotError(
+    'stale_plan',
+    `deployment "${plan.deployment}" changed since the rollback was planned (now revision ${now.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'}, images ${(now.spec.template.spec?.containers ?? []).map((c) => c.image).join(', ')}); nothing was changed`,
+    {
+      hint: 'someone deployed meanwhile: review the new state and plan the rollback again',
+      cause,
+      details: { planned: plan.fingerprint, now: fingerprintOf(now) },
+    },
+  );
+}
+
+function isPlan(x: UndoPlan | (UndoTarget & { namespace: string; name: string })): x is UndoPlan {
+  return 'fingerprint' in x;
+}
+
+/**
+ * Rolls back per `planOrArgs`. Given a plan (e.g. the approved one), the Deployment must still run
+ * the template the plan saw — else `stale_plan` — unless it already runs the target ("skipped").
+ */
+export async function rolloutUndo(
+  raw: RawKube,
+  planOrArgs: UndoPlan | (UndoTarget & { namespace: string; name: string }),
+  opts: UndoOptions = {},
+): Promise<UndoResult> {
+  const plan = isPlan(planOrArgs)
+    ? planOrArgs
+    : await planUndo(raw, planOrArgs.namespace, planOrArgs.name, planOrArgs);
+  const ref = `deployment.apps/${plan.deployment}`;
+  const dry = opts.dryRun ? ' (server dry run)' : '';
+  if (!plan.target) {
+    throw new RollbotError(
+      'not_found',
+      plan.targetMissingReason ?? `no rollback target for deployment "${plan.deployment}"`,
+      {
+        hint: `list what can be restored with: rollbot history ${plan.namespace}/${plan.deployment}`,
+      },
+    );
+  }
+  const d = await readDeployment(raw, plan.namespace, plan.deployment);
+  if (d.metadata.uid !== plan.deploymentUid) {
+    throw stale(plan, d);
+  }
+  if (d.spec.paused) {
+    throw new RollbotError('conflict', PAUSED_MESSAGE, {
+      hint: `someone paused deployment "${plan.deployment}" on purpose; ask before resuming (kubectl rollout resume deployment/${plan.deployment} -n ${plan.namespace})`,
+    });
+  }
+  const target = plan.target;
+  if (templatesEqualIgnoringHash(target.podTemplate, d.spec.template)) {
+    const message = `${ref} skipped rollback (current template already matches revision ${target.revision})${dry}`;
+    return { result: 'skipped', message, patch: [], revision: target.revision, plan };
+  }
+  // The template changed since the plan (a deploy): the approved plan is no longer what would run.
+  // Status-only changes (rollout progress) bump resourceVersion but do not make the plan stale.
+  if (fingerprintOf(d) !== plan.fingerprint) throw stale(plan, d);
+  const patch = buildUndoPatch(plan, d, opts.precondition !== false);
+  await sendUndoPatch(raw, plan, patch, opts.dryRun === true);
+  return opts.dryRun
+    ? { result: 'dry run', message: `${ref} rolled back${dry}`, patch, revision: target.revision, plan }
+    : { result: 'rolled back', message: `${ref} rolled back`, patch, revision: target.revision, plan };
+}

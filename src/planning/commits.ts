@@ -1,0 +1,54 @@
+import type { Octokit } from '@octokit/rest';
+import type { CommitInfo } from '../incidents/incident.js';
+
+/**
+ * The commits a rollback reverts: GitHub's compare between the target's git ref and the
+ * current one (image tags mapped to refs by the runbook's `refFromTag`). Capped, because a
+ * proposal must stay readable and within Slack's limits.
+ */
+export const MAX_COMMITS = 20;
+
+export function imageTag(image: string): string | undefined {
+  const at = image.indexOf('@');
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? ref.slice(colon + 1) : undefined;
+}
+
+export async function revertedCommits(
+  github: Octokit | undefined,
+  repository: { github: string; refFromTag: string } | undefined,
+  currentImage: string | undefined,
+  targetImage: string | undefined,
+): Promise<{ commits: CommitInfo[]; note?: string; compareUrl?: string }> {
+  if (!repository) return { commits: [], note: 'no repository configured in the runbook' };
+  if (!github) return { commits: [], note: 'GitHub is not configured (GITHUB_TOKEN)' };
+  const currentTag = currentImage && imageTag(currentImage);
+  const targetTag = targetImage && imageTag(targetImage);
+  if (!currentTag || !targetTag) return { commits: [], note: 'images carry no tags to map to git refs' };
+  const [owner, repo] = repository.github.split('/') as [string, string];
+  const base = repository.refFromTag.replaceAll('{tag}', targetTag);
+  const head = repository.refFromTag.replaceAll('{tag}', currentTag);
+  try {
+    const res = await github.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}` });
+    const all = res.data.commits.map((c) => ({
+      sha: c.sha,
+      message: c.commit.message.split('\n')[0] ?? '',
+      author: c.author?.login ?? c.commit.author?.name ?? undefined,
+      url: c.html_url,
+    }));
+    // Newest first: the change most likely to blame leads the list.
+    const newestFirst = all.reverse();
+    const shown = newestFirst.slice(0, MAX_COMMITS);
+    const more = res.data.total_commits - shown.length;
+    return {
+      commits: shown,
+      ...(more > 0 ? { note: `${more} more commits not shown` } : {}),
+      compareUrl: res.data.html_url,
+    };
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    return { commits: [], note: `could not compare ${base}...${head} on ${repository.github} (${status ?? (err as Error).message})` };
+  }
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Scenario } from '../scenario/schema.js';
+import { GitHubApiError, notFound } from './errors.js';
+import { GitHubFaults } from './faults.js';
+import { IssueStore, type StoredComment, type StoredIssue } from './issues.js';
+import { RepoModel, type Urls } from './model.js';
+import { route } from './routes.js';
+
+export interface GitHubDoubleOptions {
+  scenario: Scenario;
+  /** When set, every request must carry it (`token …` or `Bearer …`), else 401 Bad credentials. */
+  token?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  /** Base of `html_url`s (default `https://github.com`). */
+  htmlUrl?: string | undefined;
+  /** Login of the token's owner, the author of issues and comments (default `rollbot[bot]`). */
+  viewerLogin?: string | undefined;
+  clock?: { now(): number } | undefined;
+}
+
+export interface GitHubRequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+export interface GitHubDouble {
+  /** Give to `new Octokit({ baseUrl })`. A `/api/v3` suffix (GitHub Enterprise style) also works. */
+  readonly url: string;
+  readonly faults: GitHubFaults;
+  issues(repo?: string): StoredIssue[];
+  comments(repo?: string, issueNumber?: number): StoredComment[];
+  requests(): GitHubRequestRecord[];
+  close(): Promise<void>;
+}
+
+export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitHubDouble> {
+  const now = opts.clock ? () => opts.clock!.now() : () => Date.now();
+  const urls: Urls = { api: '', html: opts.htmlUrl ?? 'https://github.com' };
+  const repos = new Map(
+    opts.scenario.github.repos.map((r) => [`${r.owner}/${r.name}`.toLowerCase(), new RepoModel(r, urls)]),
+  );
+  const issues = new IssueStore(urls, opts.viewerLogin ?? 'rollbot[bot]', now);
+  const faults = new GitHubFaults();
+  const log: GitHubRequestRecord[] = [];
+  let remaining = 5000;
+
+  // Same data as the methods below, as JSON for the browser console: /_sandbox/issues, /_sandbox/requests.
+  const sendInspection = (what: string, send: (status: number, body: unknown) => void) => {
+    if (what === 'issues') {
+      return send(
+        200,
+        issues.issues.map((i) => ({
+          ...i,
+          comments: issues.comments.filter((c) => c.repo === i.repo && c.issueNumber === i.number),
+        })),
+      );
+    }
+    if (what === 'requests') return send(200, [...log]);
+    send(404, notFound().body());
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (!path.startsWith('/_sandbox/')) log.push({ method, path, status, body });
+      remaining = Math.max(0, remaining - 1);
+      const text = status === 204 ? '' : JSON.stringify(body);
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-media-type': 'github.v3; format=json',
+        'x-github-api-version-selected': '2022-11-28',
+        'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': String(remaining),
+        'x-ratelimit-used': String(5000 - remaining),
+        'x-ratelimit-reset': String(Math.floor(now() / 1000) + 3600),
+        'x-ratelimit-resource': 'core',
+        ...headers,
+      });
+      res.end(text);
+    };
+    try {
+      if (opts.token !== undefined) {
+        const given = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+        if (given !== opts.token) throw new GitHubApiError(401, 'Bad credentials');
+      }
+      const fault = faults.take(method, path);
+      if (fault) {
+        if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+        const headers: Record<string, string> =
+          fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+        return send(
+          fault.status,
+          new GitHubApiError(fault.status, fault.message ?? defaultMessage(fault.status)).body(),
+          headers,
+        );
+      }
+      if (path.startsWith('/_sandbox/') && method === 'GET') return sendInspection(path.slice(10), send);
+      const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+      if (!m) throw notFound();
+      const repo = repos.get(`${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`.toLowerCase());
+      if (!repo) throw notFound('https://docs.github.com/rest/repos/repos#get-a-repository');
+      let body: Record<string, unknown> = {};
+      if (raw !== '') {
+        try {
+          body = JSON.parse(raw) as Record<string, unknown>;
+        } catch {
+          throw new GitHubApiError(400, 'Problems parsing JSON');
+        }
+      }
+      const out = route(method, m[3] ?? '', { repo, query: url.searchParams, body, issues });
+      send(out.status, out.body);
+    } catch (err) {
+      if (err instanceof GitHubApiError) return send(err.status, err.body());
+      send(500, { message: 'Server Error', detail: (err as Error).message });
+    }
+  };
+
+  const server: Server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  urls.api = `http://${host}:${addr.port}`;
+
+  return {
+    url: urls.api,
+    faults,
+    issues: (repo) => issues.issues.filter((i) => repo === undefined || i.repo === repo),
+    comments: (repo, n) =>
+      issues.comments.filter(
+        (c) => (repo === undefined || c.repo === repo) && (n === undefined || c.issueNumber === n),
+      ),
+    requests: () => [...log],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function defaultMessage(status: number): string {
+  if (status === 403)
+    return 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+  if (status === 429) return 'API rate limit exceeded';
+  if (status >= 500) return status === 502 ? 'Server Error' : 'Service Unavailable';
+  return 'Error';
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,158 @@
+/**
+ * The simulated cluster: the object store plus the control loops that act on it (Deployment
+ * controller, ReplicaSet controller, a kubelet that starts pods one `stepMs` after they are
+ * created, garbage collection). Loops run to a fixed point after every change, as real
+ * controllers react within milliseconds; only pod start-up and deadlines take time.
+ */
+import { syncDeployments } from './deployment-controller.js';
+import { collectGarbage, reconcileReplicaSets, reevaluatePods } from './pods.js';
+import { ObjectStore } from './store.js';
+import { progressDeadlineAt } from './conditions.js';
+import { deploymentComplete } from './conditions.js';
+
+export type ImageState = 'good' | 'bad' | 'unready';
+
+/** pino-compatible (object first, then message). */
+export interface ClusterLog {
+  debug?(obj: object, msg?: string): void;
+  warn?(obj: object, msg?: string): void;
+}
+
+export interface ClusterOptions {
+  stepMs: number;
+  badImages?: string[];
+  unreadyImages?: string[];
+  log?: ClusterLog;
+}
+
+export class Cluster {
+  readonly store = new ObjectStore();
+  stepMs: number;
+  readonly log: ClusterLog;
+  private readonly images = new Map<string, ImageState>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly deadlineTimers = new Map<string, NodeJS.Timeout>();
+  /** Pod uid → when its containers started (the kubelet's view). */
+  readonly podStarts = new Map<string, number>();
+  private scheduled = false;
+  private running = false;
+  private closed = false;
+  private podIp = 10;
+
+  constructor(opts: ClusterOptions) {
+    this.stepMs = opts.stepMs;
+    this.log = opts.log ?? {};
+    for (const image of opts.badImages ?? []) this.images.set(image, 'bad');
+    for (const image of opts.unreadyImages ?? []) this.images.set(image, 'unready');
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  nextPodIp(): string {
+    this.podIp++;
+    return `10.244.${Math.floor(this.podIp / 250)}.${(this.podIp % 250) + 2}`;
+  }
+
+  imageState(image: string): ImageState {
+    return this.images.get(image) ?? 'good';
+  }
+
+  /** Changes how an image behaves from now on; running pods re-evaluate readiness at once. */
+  markImage(image: string, state: ImageState): void {
+    this.images.set(image, state);
+    reevaluatePods(this);
+    this.schedule();
+  }
+
+  /** A tracked timer, cleared on close. */
+  later(ms: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed) fn();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  /** Requeues a Deployment at its progress deadline (the controller's requeueAfter). */
+  requeueAt(key: string, atMs: number): void {
+    const existing = this.deadlineTimers.get(key);
+    if (existing) {
+      clearTimeout(existing);
+      this.timers.delete(existing);
+    }
+    const timer = this.later(Math.max(0, atMs - this.now()) + 10, () => {
+      this.deadlineTimers.delete(key);
+      this.schedule();
+    });
+    this.deadlineTimers.set(key, timer);
+  }
+
+  /** Runs the control loops soon (coalesced). */
+  schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.runNow();
+    });
+  }
+
+  /** Runs the control loops to a fixed point synchronously. */
+  runNow(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    try {
+      for (let i = 0; i < 100; i++) {
+        let changed = collectGarbage(this);
+        changed = reconcileReplicaSets(this) || changed;
+        changed = syncDeployments(this) || changed;
+        if (!changed) break;
+      }
+      for (const d of this.store.list('deployments')) {
+        const at = progressDeadlineAt(d);
+        if (at !== undefined) this.requeueAt(`${d.metadata.namespace}/${d.metadata.name}`, at);
+      }
+    } catch (err) {
+      this.log.warn?.({ err: (err as Error).stack ?? String(err) }, 'sandbox controller error');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** True when no rollout is in progress: every Deployment is complete, paused or past its deadline. */
+  isIdle(): boolean {
+    if (this.scheduled || this.running) return false;
+    for (const d of this.store.list('deployments')) {
+      if (d.spec.paused) continue;
+      const progressing = d.status?.conditions?.find((c: { type: string }) => c.type === 'Progressing');
+      if (progressing?.reason === 'ProgressDeadlineExceeded') continue;
+      if (!deploymentComplete(d, d.status ?? {})) return false;
+      if ((d.status?.replicas ?? 0) !== d.spec.replicas) return false;
+    }
+    // Pods still starting mean a ReplicaSet has not settled either.
+    for (const pod of this.store.list('pods')) if (!this.podStarts.has(pod.metadata.uid!)) return false;
+    return true;
+  }
+
+  async waitForIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = this.now() + timeoutMs;
+    // Two consecutive idle observations, so a change made in the same tick is not missed.
+    let idleSeen = 0;
+    while (idleSeen < 2) {
+      if (this.closed) return;
+      if (this.now() > deadline) throw new Error(`sandbox cluster not idle after ${timeoutMs} ms`);
+      idleSeen = this.isIdle() ? idleSeen + 1 : 0;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.deadlineTimers.clear();
+  }
+}

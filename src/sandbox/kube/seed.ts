@@ -1,0 +1,140 @@
+/**
+ * Builds the starting cluster from a scenario: namespaces, and per Deployment one ReplicaSet per
+ * `history` entry in order (revisions 1…N, as N successive deploys would have left them), the
+ * last one fully rolled out with Ready pods, older ones scaled to 0, history pruned to
+ * revisionHistoryLimit. A repeated image re-uses its ReplicaSet, as a rollback would.
+ */
+import type { Scenario, ScenarioDeployment } from '../scenario/schema.js';
+import type { Cluster } from './cluster.js';
+import { defaultDeployment, defaultPodTemplate } from './defaults.js';
+import { setNewReplicaSetAnnotations } from './deployment-controller.js';
+import {
+  CHANGE_CAUSE,
+  clone,
+  computeTemplateHash,
+  newControllerRef,
+  POD_TEMPLATE_HASH,
+  REVISION,
+  type KubeObject,
+} from './objects.js';
+import { createPod } from './pods.js';
+import { maxSurge } from './rolling.js';
+
+const HOUR = 3_600_000;
+
+export function namespaceObject(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}
+
+/** The pod template of one revision, defaulted as the apiserver stores it. */
+export function templateFor(sd: ScenarioDeployment, image: string): Record<string, unknown> {
+  const labels = podLabels(sd);
+  const container: Record<string, unknown> = { name: sd.containerName, image };
+  if (sd.containerPort !== undefined)
+    container.ports = [{ containerPort: sd.containerPort, protocol: 'TCP' }];
+  const template = {
+    metadata: { labels },
+    spec: { containers: [container], ...clone(sd.extraTemplateSpec ?? {}) },
+  };
+  defaultPodTemplate(template);
+  return template;
+}
+
+function podLabels(sd: ScenarioDeployment): Record<string, string> {
+  return Object.keys(sd.labels).length > 0 ? { ...sd.labels } : { app: sd.name };
+}
+
+function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
+  const now = c.now();
+  const n = sd.history.length;
+  const last = sd.history[n - 1]!;
+  const annotations: Record<string, string> = { [REVISION]: String(n) };
+  if (last.changeCause) annotations[CHANGE_CAUSE] = last.changeCause;
+  const d: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: sd.name,
+      namespace: sd.namespace,
+      labels: podLabels(sd),
+      annotations,
+      generation: n,
+      creationTimestamp: new Date(now - (n + 1) * HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    },
+    spec: {
+      replicas: sd.replicas,
+      selector: { matchLabels: podLabels(sd) },
+      template: templateFor(sd, last.image),
+      revisionHistoryLimit: sd.revisionHistoryLimit,
+      progressDeadlineSeconds: sd.progressDeadlineSeconds,
+    },
+  };
+  defaultDeployment(d);
+  const deployment = c.store.create('deployments', d, now);
+
+  // One ReplicaSet per distinct template; a repeated image is a rollback to the earlier one.
+  const byHash = new Map<string, KubeObject>();
+  sd.history.forEach((entry, i) => {
+    const template = templateFor(sd, entry.image);
+    const hash = computeTemplateHash(template);
+    const rsAnnotations: Record<string, string> = {};
+    if (entry.changeCause) rsAnnotations[CHANGE_CAUSE] = entry.changeCause;
+    const asDeployedThen = {
+      ...deployment,
+      metadata: { ...deployment.metadata, annotations: rsAnnotations },
+    };
+    let rs = byHash.get(hash);
+    if (!rs) {
+      const withHash = clone(template) as KubeObject;
+      withHash.metadata.labels = { ...withHash.metadata.labels, [POD_TEMPLATE_HASH]: hash };
+      rs = {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: `${sd.name}-${hash}`,
+          namespace: sd.namespace,
+          labels: { ...withHash.metadata.labels },
+          annotations: {},
+          ownerReferences: [newControllerRef(deployment, 'apps/v1', 'Deployment')],
+          generation: 1,
+          creationTimestamp: new Date(now - (n - i) * HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { ...podLabels(sd), [POD_TEMPLATE_HASH]: hash } },
+          template: withHash,
+        },
+        status: { replicas: 0 },
+      };
+      byHash.set(hash, rs);
+      setNewReplicaSetAnnotations(asDeployedThen, rs, i + 1, false);
+    } else {
+      setNewReplicaSetAnnotations(asDeployedThen, rs, i + 1, true);
+    }
+  });
+  const current = byHash.get(computeTemplateHash(templateFor(sd, last.image)))!;
+  current.spec.replicas = sd.replicas;
+  current.metadata.annotations![`deployment.kubernetes.io/desired-replicas`] = String(sd.replicas);
+  current.metadata.annotations![`deployment.kubernetes.io/max-replicas`] = String(
+    sd.replicas + maxSurge(deployment),
+  );
+  for (const rs of byHash.values()) {
+    const created = c.store.create('replicasets', rs, now);
+    if (rs === current) for (let i = 0; i < sd.replicas; i++) createPod(c, created, true);
+  }
+}
+
+/** Fills an empty cluster from the scenario and runs the controllers once so status is settled. */
+export function seedCluster(c: Cluster, scenario: Scenario): void {
+  const namespaces = new Set<string>(['default', ...scenario.cluster.namespaces]);
+  for (const sd of scenario.cluster.deployments) namespaces.add(sd.namespace);
+  for (const ns of [...namespaces].sort()) c.store.create('namespaces', namespaceObject(ns));
+  for (const sd of scenario.cluster.deployments) seedDeployment(c, sd);
+  c.runNow();
+}

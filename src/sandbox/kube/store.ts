@@ -1,0 +1,122 @@
+/**
+ * The simulator's etcd: objects per resource keyed by namespace/name, one global resourceVersion
+ * counter, and a bounded event history so watches can resume from a resourceVersion (and get
+ * 410 Expired when it is too old), as the apiserver's watch cache does.
+ */
+import { clone, newUid, rfc3339, type KubeObject } from './objects.js';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  resource: string;
+  resourceVersion: number;
+  object: KubeObject;
+  /** The object before the change (MODIFIED/DELETED), for selector transitions. */
+  previous?: KubeObject;
+}
+
+const HISTORY_LIMIT = 5000;
+
+function key(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+export class ObjectStore {
+  private rv = 1000;
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+
+  currentResourceVersion(): number {
+    return this.rv;
+  }
+
+  private bucket(resource: string): Map<string, KubeObject> {
+    let b = this.objects.get(resource);
+    if (!b) this.objects.set(resource, (b = new Map()));
+    return b;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const obj = this.bucket(resource).get(key(namespace, name));
+    return obj ? clone(obj) : undefined;
+  }
+
+  /** Objects in etcd key order (namespace, then name), optionally within one namespace. */
+  list(resource: string, namespace?: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const [k, obj] of this.bucket(resource)) {
+      if (namespace === undefined || k.startsWith(`${namespace}/`)) out.push(obj);
+    }
+    return out
+      .sort((a, b) =>
+        key(a.metadata.namespace, a.metadata.name) < key(b.metadata.namespace, b.metadata.name) ? -1 : 1,
+      )
+      .map(clone);
+  }
+
+  /** Stores a new object, filling the system metadata fields the apiserver owns. */
+  create(resource: string, input: KubeObject, nowMs = Date.now()): KubeObject {
+    const obj = clone(input);
+    obj.metadata.uid ??= newUid();
+    obj.metadata.creationTimestamp ??= rfc3339(nowMs);
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.bucket(resource).set(key(obj.metadata.namespace, obj.metadata.name), obj);
+    this.emit({ type: 'ADDED', resource, resourceVersion: this.rv, object: clone(obj) });
+    return clone(obj);
+  }
+
+  /** Replaces an object; the caller has already checked preconditions. */
+  update(resource: string, input: KubeObject): KubeObject {
+    const k = key(input.metadata.namespace, input.metadata.name);
+    const previous = this.bucket(resource).get(k);
+    const obj = clone(input);
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.bucket(resource).set(k, obj);
+    this.emit({
+      type: 'MODIFIED',
+      resource,
+      resourceVersion: this.rv,
+      object: clone(obj),
+      ...(previous ? { previous: clone(previous) } : {}),
+    });
+    return clone(obj);
+  }
+
+  delete(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const k = key(namespace, name);
+    const previous = this.bucket(resource).get(k);
+    if (!previous) return undefined;
+    this.bucket(resource).delete(k);
+    const obj = clone(previous);
+    // A DELETED event carries the final state at a new resourceVersion.
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.emit({
+      type: 'DELETED',
+      resource,
+      resourceVersion: this.rv,
+      object: clone(obj),
+      previous: clone(previous),
+    });
+    return obj;
+  }
+
+  /** Events after `rv` for a resource, or `expired` when history no longer reaches back that far. */
+  eventsSince(resource: string, rv: number): StoreEvent[] | 'expired' {
+    const oldest = this.history[0]?.resourceVersion;
+    if (oldest !== undefined && rv < oldest - 1 && this.history.length >= HISTORY_LIMIT) return 'expired';
+    return this.history.filter((e) => e.resource === resource && e.resourceVersion > rv);
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > HISTORY_LIMIT) this.history.shift();
+    for (const l of [...this.listeners]) l(event);
+  }
+}

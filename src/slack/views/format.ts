@@ -1,0 +1,152 @@
+/**
+ * Small formatting pieces shared by the views: times (always UTC: an incident channel spans
+ * time zones), durations, mentions, image tags, and Block Kit builders that truncate to fit.
+ */
+import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { Incident, RevisionInfo, StepRecord } from '../../incidents/incident.js';
+import { LIMITS, esc, truncate } from './limits.js';
+
+/** What every view returns: a complete plain fallback and the blocks. */
+export interface View {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** "12.3s", "41s", "1m 12s", "2h 5m". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 60) return `${(Math.round(s * 10) / 10).toString()}s`;
+  const totalSec = Math.round(s);
+  const m = Math.floor(totalSec / 60);
+  if (m < 60) return `${m}m ${totalSec % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** "2h ago", "3d ago", "just now": coarse, for ages of revisions and incidents. */
+export function formatAge(then: number, now: number): string {
+  const s = Math.floor((now - then) / 1000);
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s}s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ago`;
+  return `${Math.floor(h / 24)}d ago`;
+}
+
+/** "14:03 UTC" or, with seconds, "14:02:11 UTC"; the date is added when not today. */
+export function formatUtc(at: number, opts: { seconds?: boolean; now?: number } = {}): string {
+  const iso = new Date(at).toISOString();
+  const time = iso.slice(11, opts.seconds ? 19 : 16);
+  const sameDay =
+    opts.now === undefined || iso.slice(0, 10) === new Date(opts.now).toISOString().slice(0, 10);
+  return sameDay ? `${time} UTC` : `${iso.slice(0, 10)} ${time} UTC`;
+}
+
+/** A Slack mention for a user (`U…`/`W…`) or user group (`S…`) id; anything else is escaped. */
+export function mention(id: string): string {
+  if (/^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
+  if (/^S[A-Z0-9]+$/.test(id)) return `<!subteam^${id}>`;
+  return esc(id, 100);
+}
+
+/** The tag of an image reference: "1.4.2", or a short digest "@sha256:0123456789ab". */
+export function imageTag(image: string): string {
+  const at = image.indexOf('@');
+  if (at >= 0) return image.slice(at, at + 20);
+  const colon = image.lastIndexOf(':');
+  return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : 'latest';
+}
+
+/** "revision 2 (1.4.2)", tags of every distinct image; plain text, not escaped. */
+export function revisionLabel(rev: RevisionInfo): string {
+  const tags = [...new Set(rev.images.map(imageTag))];
+  return tags.length
+    ? `revision ${rev.revision} (${truncate(tags.join(', '), 60)})`
+    : `revision ${rev.revision}`;
+}
+
+/** How long a step ran (or has been running, at `now`). */
+export function stepDuration(step: StepRecord, now: number): number | undefined {
+  if (step.startedAt === undefined) return undefined;
+  return (step.finishedAt ?? now) - step.startedAt;
+}
+
+/** Approval / break-glass settings read defensively from the runbook snapshot (`spec: unknown`). */
+export interface ApprovalInfo {
+  approvers: string[];
+  breakGlassApprovers: string[];
+  required: number;
+  requesterMayApprove: boolean;
+}
+
+export function approvalInfo(incident: Incident): ApprovalInfo {
+  const spec = (incident.runbook.spec ?? {}) as { approval?: Record<string, unknown> };
+  const a = (spec.approval ?? {}) as {
+    approvers?: { users?: unknown; groups?: unknown };
+    required?: unknown;
+    requesterMayApprove?: unknown;
+    breakGlass?: { approvers?: { users?: unknown; groups?: unknown } };
+  };
+  const ids = (x?: { users?: unknown; groups?: unknown }) =>
+    [x?.users, x?.groups].flatMap((list) =>
+      Array.isArray(list) ? list.filter((v) => typeof v === 'string') : [],
+    );
+  return {
+    approvers: ids(a.approvers),
+    breakGlassApprovers: ids(a.breakGlass?.approvers),
+    required: typeof a.required === 'number' && a.required >= 1 ? a.required : 1,
+    requesterMayApprove: a.requesterMayApprove === true,
+  };
+}
+
+/** "payments/payments-api" */
+export function deploymentRef(incident: Incident): string {
+  return `${incident.plan.namespace}/${incident.plan.deployment}`;
+}
+
+// ---- Block builders: each truncates its own text, so callers cannot exceed a limit. ----
+
+export function header(text: string): HeaderBlock {
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true },
+  };
+}
+
+/** `text` is mrkdwn the caller already escaped. */
+export function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) || ' ' } };
+}
+
+export function fieldsSection(fields: string[]): SectionBlock {
+  return {
+    type: 'section',
+    fields: fields
+      .slice(0, LIMITS.fields)
+      .map((f) => ({ type: 'mrkdwn', text: truncate(f, LIMITS.fieldText) || ' ' })),
+  };
+}
+
+export function context(...parts: string[]): ContextBlock {
+  return {
+    type: 'context',
+    elements: parts
+      .filter((p) => p.trim() !== '')
+      .slice(0, LIMITS.contextElements)
+      .map((p) => ({ type: 'mrkdwn', text: truncate(p, LIMITS.contextText) })),
+  };
+}
+
+/** Fallback text: lines joined, capped. */
+export function fallback(lines: (string | undefined | false)[]): string {
+  return truncate(
+    lines.filter((l): l is string => typeof l === 'string' && l !== '').join('\n'),
+    LIMITS.fallbackText,
+  );
+}
+
+/** A one-section message: used by the small ephemeral replies. */
+export function simpleView(text: string, blocksText: string = text): View {
+  return { text: truncate(text, LIMITS.fallbackText), blocks: [section(blocksText)] };
+}

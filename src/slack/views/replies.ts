@@ -1,0 +1,108 @@
+/**
+ * Ephemeral replies to `/rollback` and to button clicks: help, refusals/errors, "already done".
+ * Every refusal says what happened, why, and what to do next (errors.ts: message + hint).
+ */
+import type { RollbotError } from '../../core/errors.js';
+import type { Incident } from '../../incidents/incident.js';
+import { type View, context, fallback, formatUtc, mention, section } from './format.js';
+import { capLines, esc } from './limits.js';
+
+export const COMMAND_GRAMMAR: readonly { usage: string; what: string }[] = [
+  { usage: '/rollback <service> [to <revision|image-tag>] [because <reason>]', what: 'propose a rollback' },
+  { usage: '/rollback <service> --emergency because <reason>', what: 'break-glass: loudly audited' },
+  { usage: '/rollback status [<service>]', what: 'open and running rollbacks' },
+  { usage: '/rollback history <service>', what: 'revisions, like kubectl rollout history' },
+  { usage: '/rollback cancel <service>', what: 'stop a running rollback after its current step' },
+  { usage: '/rollback help', what: 'this message' },
+];
+
+export function helpView(services: string[]): View {
+  const grammar = COMMAND_GRAMMAR.map((g) => `\`${esc(g.usage)}\` — ${g.what}`).join('\n');
+  const known = services.length
+    ? capLines(
+        [...services].sort().map((s) => `\`${esc(s, 100)}\``),
+        { maxChars: 2500, maxLines: 60, noun: 'services', separator: ', ' },
+      )
+    : '_no runbooks loaded_';
+  return {
+    text: fallback([
+      'rollbot: /rollback usage',
+      ...COMMAND_GRAMMAR.map((g) => esc(`${g.usage} — ${g.what}`)),
+      `Services: ${services.length ? esc(services.join(', '), 1500) : 'none'}`,
+    ]),
+    blocks: [
+      section(`*How to use \`/rollback\`*\n${grammar}`),
+      section(`*Services with a runbook*\n${known}`),
+      context('Examples: `/rollback payments-api because error rate 12%`, `/rollback payments-api to 41`'),
+    ],
+  };
+}
+
+/**
+ * A refusal or bad input: `what` happened, `why`, and what to do `next`. All three are mrkdwn
+ * written by rollbot (they may hold mentions); escape anything user-provided with `esc` first.
+ */
+export function errorView(e: { what: string; why?: string | undefined; next?: string | undefined }): View {
+  const head = `${e.what}${e.why ? `: ${e.why}` : ''}`;
+  const line = `${head.replace(/[.\s]+$/, '')}.${e.next ? ` ${e.next}` : ''}`;
+  const blocks = [section(`:no_entry: *${e.what}*${e.why ? `: ${e.why}` : ''}`)];
+  if (e.next) blocks.push(section(`*Next:* ${e.next}`));
+  return { text: fallback([line]), blocks };
+}
+
+/** The one place a coded error becomes a Slack reply: message as the why, hint as the next step. */
+export function errorViewFrom(err: RollbotError, what: string): View {
+  return errorView({
+    what: esc(what, 200),
+    why: esc(err.message, 2000),
+    next: err.hint ? esc(err.hint, 800) : undefined,
+  });
+}
+
+/**
+ * A second click, or a click on a message that moved on: says who got there first, so a
+ * double-click never looks like a failure (exactly-once approval, DESIGN.md invariant 2).
+ */
+export function alreadyView(incident: Incident, opts: { now?: number } = {}): View {
+  const at = (t: number) =>
+    formatUtc(t, { seconds: true, ...(opts.now !== undefined ? { now: opts.now } : {}) });
+  const svc = esc(incident.service, 100);
+  let line: string;
+  switch (incident.state) {
+    case 'proposed': {
+      const got = incident.approvals.map((a) => `${mention(a.id)} at ${at(a.at)}`).join(', ');
+      line = got
+        ? `Already approved by ${got}; more approvals are needed.`
+        : `The ${svc} proposal is still waiting for approval.`;
+      break;
+    }
+    case 'approved':
+    case 'running':
+    case 'succeeded':
+    case 'failed': {
+      const first = incident.approvals[0];
+      line = first
+        ? `Already approved by ${mention(first.id)} at ${at(first.at)}${incident.state === 'running' ? '; the rollback is running' : ''}.`
+        : `This rollback of ${svc} is already ${incident.state}.`;
+      break;
+    }
+    default: {
+      const by = incident.closedBy ? ` by ${mention(incident.closedBy.id)}` : '';
+      line = `This proposal for ${svc} was already ${incident.state}${by} at ${at(incident.updatedAt)}.`;
+    }
+  }
+  return { text: fallback([line]), blocks: [section(`:information_source: ${line}`)] };
+}
+
+/** Invariant 3: one rollback in flight per service; the second request is told who holds it. */
+export function leaseHeldView(o: {
+  service: string;
+  incidentId: string;
+  holder?: string | undefined;
+  permalink?: string | undefined;
+}): View {
+  const holder = o.holder ? ` (lease held by replica \`${esc(o.holder, 200)}\`)` : '';
+  const line = `${esc(o.service, 100)} is already being rolled back by incident \`${esc(o.incidentId, 200)}\`${holder}.`;
+  const next = `Follow it${o.permalink && /^https?:\/\//.test(o.permalink) ? ` <${o.permalink.replace(/[<>|]/g, encodeURIComponent)}|in its thread>` : ' with `/rollback status`'}, or cancel it with \`/rollback cancel ${esc(o.service, 100)}\`.`;
+  return { text: fallback([`${line} ${next}`]), blocks: [section(`:lock: ${line}\n${next}`)] };
+}

@@ -1,0 +1,88 @@
+/**
+ * The world of the kube adapter tests: an in-process Kubernetes simulator (fast clock) and a
+ * KubeGateway pointed at it through a real kubeconfig, as production builds it.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeGateway } from '../../src/kube/index.js';
+import { startKubeSimulator, type KubeSimulator } from '../../src/sandbox/kube/index.js';
+import { loadScenario, parseScenario } from '../../src/sandbox/scenario/load.js';
+import type { Scenario } from '../../src/sandbox/scenario/schema.js';
+
+export const NS = 'payments';
+export const NAME = 'payments-api';
+export const V141 = 'registry.example.com/payments-api:1.4.1';
+export const V142 = 'registry.example.com/payments-api:1.4.2';
+export const V150 = 'registry.example.com/payments-api:1.5.0';
+export const UNREADY = 'registry.example.com/payments-api:2.0.0-broken';
+
+export interface World {
+  sim: KubeSimulator;
+  gw: KubeGateway;
+  close(): Promise<void>;
+}
+
+/** The default scenario, adjusted for payments-api. */
+export async function defaultScenario(
+  tweak: (d: Scenario['cluster']['deployments'][number], s: Scenario) => void = () => {},
+): Promise<Scenario> {
+  const s = await loadScenario();
+  s.cluster.stepMs = 20;
+  const d = s.cluster.deployments.find((x) => x.name === NAME)!;
+  tweak(d, s);
+  return s;
+}
+
+export function scenarioFromYaml(yaml: string): Scenario {
+  return parseScenario(yaml, 'test scenario');
+}
+
+export async function startWorld(scenario?: Scenario): Promise<World> {
+  const sim = await startKubeSimulator({ scenario: scenario ?? (await defaultScenario()), stepMs: 20 });
+  const gw = KubeGateway.fromOptions({ kubeconfigYaml: sim.kubeconfigYaml() });
+  return { sim, gw, close: () => sim.close() };
+}
+
+export function imagesOf(sim: KubeSimulator): string[] {
+  return sim.getDeploymentRaw(NS, NAME)!.spec.template.spec.containers.map((c: { image: string }) => c.image);
+}
+
+export const hasKubectl = ((): boolean => {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Runs kubectl against `sim` without blocking the event loop (the simulator runs in-process). */
+export async function kubectl(
+  sim: KubeSimulator,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'rollbot-kube-test-'));
+  try {
+    const config = join(dir, 'config');
+    await sim.writeKubeconfig(config);
+    return await new Promise((resolve) => {
+      execFile(
+        'kubectl',
+        ['--kubeconfig', config, '--cache-dir', join(dir, 'cache'), ...args],
+        { timeout: 20_000 },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
