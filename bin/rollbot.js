@@ -1,7 +1,26 @@
 #!/usr/bin/env node
-// Entry point for `npx rollbot`: runs the TypeScript sources through tsx so that a fresh
-// `npm ci` is enough (no build step). The Docker image runs the compiled dist/ instead.
-import { register } from 'tsx/esm/api';
+// Entry point for `npx rollbot`. Runs the bundled build (dist/rollbot.mjs, made by `npm ci` via
+// the prepare script, or `npm run build`) when it is newer than every source file; otherwise the
+// TypeScript sources through tsx, so an edit is never run stale.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = `${root}dist/rollbot.mjs`;
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+if (process.env.ROLLBOT_FROM_SOURCE !== '1' && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(`${root}src`)) {
+  await import(bundle);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

@@ -10,6 +10,7 @@ import { AlertIntake } from './alerts/intake.js';
 import { AuditChannelPoster, AuditLog, isSignificant } from './audit/index.js';
 import type { Config } from './config/index.js';
 import { type Clock, systemClock } from './core/clock.js';
+import { RollbotError, asRollbotError } from './core/errors.js';
 import { Executor } from './executor/index.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { healthRoutes } from './http/health.js';
@@ -26,8 +27,10 @@ import { createMetrics, type Metrics } from './metrics/registry.js';
 import { ClusterPlanner } from './planning/planner.js';
 import { Cooldowns } from './policy/cooldown.js';
 import { RunbookRegistry } from './runbooks/registry.js';
-import { createBolt } from './slack/bolt-app.js';
+import { createBolt, type Respond } from './slack/bolt-app.js';
+import { errorViewFrom } from './slack/views/index.js';
 import { RollbackCommands } from './slack/commands.js';
+import { checkSlackPayload } from './slack/payload.js';
 import { type SlackGateway, WebClientGateway } from './slack/gateway.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { createStepRegistry } from './steps/registry.js';
@@ -83,14 +86,21 @@ export interface RollbotApp {
   idle(): Promise<void>;
 }
 
+async function loadRegistry(config: Config, github: Octokit | undefined): Promise<RunbookRegistry> {
+  const gh = config.runbooks.github;
+  if (!gh) return RunbookRegistry.fromDir(config.runbooks.dir);
+  if (!github) throw new RollbotError('config_invalid', 'RUNBOOKS_GITHUB_REPO is set but GITHUB_TOKEN is not', { hint: 'set GITHUB_TOKEN' });
+  return RunbookRegistry.fromGitHub(github, { repo: gh.repo, ref: gh.ref, path: gh.path });
+}
+
 export async function createApp(world: World): Promise<RollbotApp> {
   const { config, store, kube } = world;
   const clock = world.clock ?? systemClock;
   const log = world.log ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
-  const registry = world.registry ?? (await RunbookRegistry.fromDir(config.runbooks.dir));
   const github =
     world.github ?? (config.github.token ? new Octokit({ auth: config.github.token, baseUrl: config.github.apiUrl }) : undefined);
+  const registry = world.registry ?? (await loadRegistry(config, github));
   const slack =
     world.slack ??
     new WebClientGateway(
@@ -164,7 +174,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
     },
   });
 
-  const proposals = new Proposals({ repo, planner, notifier, audit, cooldowns, clock, metrics, log });
+  const proposals = new Proposals({ repo, planner, notifier, audit, cooldowns, clock, metrics, log, store });
   const approvals = new Approvals({
     repo,
     proposals,
@@ -198,6 +208,11 @@ export async function createApp(world: World): Promise<RollbotApp> {
     log,
   });
 
+  const replyFailure = (what: string, incidentId: string, respond: Respond) => async (err: unknown) => {
+    const e = asRollbotError(err);
+    log.warn({ err: e, incidentId: incidentId.slice(0, 100) }, `${what} click failed`);
+    await respond(errorViewFrom(e, `${what} failed`));
+  };
   const bolt = createBolt({
     botToken: config.slack.botToken,
     signingSecret: config.slack.signingSecret,
@@ -207,12 +222,16 @@ export async function createApp(world: World): Promise<RollbotApp> {
     track,
     handlers: {
       command: (cmd) => commands.handle(cmd),
-      approve: async (id, user, channel, respond) => void (await approvals.approve(id, user, { channel, user: user.id, respond })),
-      dismiss: async (id, user, channel, respond) => void (await approvals.dismiss(id, user, { channel, user: user.id, respond })),
+      // A click on a button whose incident is gone (or a forged value) still gets an answer.
+      approve: async (id, user, channel, respond) =>
+        void (await approvals.approve(id, user, { channel, user: user.id, respond }).catch(replyFailure('Approve', id, respond))),
+      dismiss: async (id, user, channel, respond) =>
+        void (await approvals.dismiss(id, user, { channel, user: user.id, respond }).catch(replyFailure('Dismiss', id, respond))),
     },
   });
 
   let shuttingDown = false;
+  let proposalSweep: NodeJS.Timeout | undefined;
   const routes: Route[] = [
     ...healthRoutes({
       registry: metrics.registry,
@@ -226,7 +245,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
       ],
     }),
     ...webhookRoutes({ config, clock, log, metrics, ingest: async (batch) => void (await intake.ingest(batch)) }),
-    ...(bolt.requestListener ? [slackEventsRoute({ signingSecret: config.slack.signingSecret, clock, log, listener: bolt.requestListener })] : []),
+    ...(bolt.requestListener ? [slackEventsRoute({ signingSecret: config.slack.signingSecret, clock, log, listener: bolt.requestListener, check: checkSlackPayload })] : []),
   ];
   const http = createHttpServer(routes, log);
 
@@ -245,12 +264,25 @@ export async function createApp(world: World): Promise<RollbotApp> {
     async start() {
       const address = await http.listen(config.http.port, config.http.host);
       await bolt.start();
-      executor.start({ intervalMs: Math.max(500, Math.floor(config.leaseTtlMs / 3)) });
+      const sweepMs = Math.max(500, Math.floor(config.leaseTtlMs / 3));
+      executor.start({ intervalMs: sweepMs });
+      // Proposals Slack refused (outage, rate limit past retries) are posted once it answers again.
+      let reposting = false;
+      proposalSweep = setInterval(() => {
+        if (reposting || shuttingDown) return;
+        reposting = true;
+        proposals
+          .sweepUnposted()
+          .catch((err: unknown) => log.warn({ err }, 'proposal re-post sweep failed'))
+          .finally(() => (reposting = false));
+      }, sweepMs);
+      proposalSweep.unref();
       log.info({ url: address.url, mode: config.mode, instance: config.instanceId, services: registry.services() }, 'rollbot is listening');
       return address;
     },
     async stop() {
       shuttingDown = true;
+      clearInterval(proposalSweep);
       await http.close(config.shutdownGraceMs);
       await bolt.stop();
       await executor.stop({ graceMs: config.shutdownGraceMs });

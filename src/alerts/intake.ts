@@ -150,8 +150,7 @@ export class AlertIntake {
         alerts: summarize(undefined, fresh, now),
       });
       if (outcome.kind === 'refused') {
-        // Cooldown or freeze: say so in the channel's audit trail, do not propose.
-        await this.d.audit.append({ action: 'approval.refused', actor: { type: 'system' }, service, details: { reason: outcome.reason, message: outcome.message, origin: 'alert' } });
+        // Cooldown or freeze: Proposals audited the refusal; do not propose.
         for (const alert of fresh) await this.d.store.set(seenKey(alert), `refused:${outcome.reason}`, { ttlMs: SEEN_TTL_MS });
         return;
       }

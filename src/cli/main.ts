@@ -8,7 +8,9 @@ import { register as registerAudit } from './commands/audit.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerDrill } from './commands/drill.js';
 import { register as registerHistory } from './commands/history.js';
+import { register as registerPostmortem } from './commands/postmortem.js';
 import { register as registerRunbooks } from './commands/runbooks.js';
+import { register as registerSandbox } from './commands/sandbox.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerUndo } from './commands/undo.js';
@@ -21,12 +23,14 @@ const program = new Command('rollbot')
 for (const register of [
   registerServe,
   registerDemo,
+  registerSandbox,
   registerDrill,
   registerRunbooks,
   registerAudit,
   registerUndo,
   registerStatus,
   registerHistory,
+  registerPostmortem,
 ])
   register(program);
 

@@ -32,7 +32,8 @@ export class Executor {
    * Resolves when the run ends; `busy` names the holder when another run has the lease.
    */
   run(incidentId: string): Promise<RunOutcome> {
-    if (this.stopping) return Promise.resolve({ status: 'not_runnable', message: 'this rollbot replica is shutting down' });
+    if (this.stopping)
+      return Promise.resolve({ status: 'not_runnable', message: 'this rollbot replica is shutting down' });
     const existing = this.active.get(incidentId);
     if (existing) return existing.done;
     const entry: Active = { run: undefined, done: Promise.resolve(null as never) };
@@ -44,10 +45,17 @@ export class Executor {
   private async execute(incidentId: string, entry: Active): Promise<RunOutcome> {
     const { repo, store, clock, leaseTtlMs, instanceId, metrics } = this.deps;
     const incident = await repo.require(incidentId);
-    if (!RUNNABLE.has(incident.state)) return { status: 'not_runnable', incident, message: `incident ${incidentId} is ${incident.state}` };
-    const log = incidentLogger(this.deps.log, { id: incident.id, service: incident.service, runbook: incident.runbook.name });
+    if (!RUNNABLE.has(incident.state))
+      return { status: 'not_runnable', incident, message: `incident ${incidentId} is ${incident.state}` };
+    const log = incidentLogger(this.deps.log, {
+      id: incident.id,
+      service: incident.service,
+      runbook: incident.runbook.name,
+    });
     const owner = `${instanceId}:${incidentId}`;
-    const taken = await HeldLease.acquire(store, serviceLease(incident.service), owner, leaseTtlMs, () => clock.now());
+    const taken = await HeldLease.acquire(store, serviceLease(incident.service), owner, leaseTtlMs, () =>
+      clock.now(),
+    );
     if ('holder' in taken) {
       const message = `a rollback of ${incident.service} is already in progress: held by ${describeHolder(taken.holder, clock.now())}`;
       log.info({ holder: taken.holder.owner }, 'service lease held elsewhere; not running');
@@ -109,7 +117,9 @@ export class Executor {
     this.sweepTimer = undefined;
     const all = () => Promise.allSettled([...this.active.values()].map((a) => a.done));
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'grace'>((resolve) => (timer = setTimeout(() => resolve('grace'), opts.graceMs)));
+    const graceOver = new Promise<'grace'>(
+      (resolve) => (timer = setTimeout(() => resolve('grace'), opts.graceMs)),
+    );
     const first = await Promise.race([all(), graceOver]);
     clearTimeout(timer);
     if (first === 'grace') for (const a of this.active.values()) a.run?.abortForShutdown();
@@ -129,14 +139,21 @@ export class Executor {
   async cancel(incidentId: string, by: Person): Promise<Incident> {
     const res = await this.deps.repo.update(incidentId, (cur) => {
       if (!RUNNABLE.has(cur.state) || cur.execution?.cancelRequested) return null;
-      cur.execution = { ...(cur.execution ?? { steps: [] }), cancelRequested: { ...by, at: this.deps.clock.now() } };
+      cur.execution = {
+        ...(cur.execution ?? { steps: [] }),
+        cancelRequested: { ...by, at: this.deps.clock.now() },
+      };
       return cur;
     });
     if (!res.ok) {
       if (res.incident.execution?.cancelRequested && RUNNABLE.has(res.incident.state)) return res.incident;
-      throw new RollbotError('conflict', `incident ${incidentId} is ${res.incident.state}; there is nothing to cancel`, {
-        hint: 'only approved or running rollbacks can be cancelled',
-      });
+      throw new RollbotError(
+        'conflict',
+        `incident ${incidentId} is ${res.incident.state}; there is nothing to cancel`,
+        {
+          hint: 'only approved or running rollbacks can be cancelled',
+        },
+      );
     }
     return res.incident;
   }

@@ -11,7 +11,16 @@ export interface Failure {
   hint?: string | undefined;
 }
 
-export function failureFor(err: RollbotError, where: { step: string; type: string; phase: 'steps' | 'verification'; rolledOut: boolean; deployment: string }): Failure {
+export function failureFor(
+  err: RollbotError,
+  where: {
+    step: string;
+    type: string;
+    phase: 'steps' | 'verification';
+    rolledOut: boolean;
+    deployment: string;
+  },
+): Failure {
   return { step: where.step, message: err.message, hint: hintFor(err, where) };
 }
 
@@ -21,7 +30,10 @@ function hintFor(err: RollbotError, where: Parameters<typeof failureFor>[1]): st
     return `metrics did not recover — the cause may not be this release; check dependencies${err.hint ? ` (${err.hint})` : ''}`;
   }
   if (where.type === 'k8s.waitRollout') {
-    return err.hint ?? `the rolled-back pods did not become ready: kubectl -n <namespace> describe deployment/${where.deployment}, then look at the new pods' events and logs`;
+    return (
+      err.hint ??
+      `the rolled-back pods did not become ready: kubectl -n <namespace> describe deployment/${where.deployment}, then look at the new pods' events and logs`
+    );
   }
   return err.hint ?? 'see the step output and the audit log; finish the remaining steps by hand if needed';
 }

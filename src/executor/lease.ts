@@ -62,7 +62,8 @@ export class HeldLease {
       }
       this.markLost('the lease was taken over (it expired before renewal)');
     } catch (err) {
-      if (this.now() - this.lastRenewed >= this.ttlMs) this.markLost(`could not renew the lease for ${this.ttlMs} ms: ${(err as Error).message}`);
+      if (this.now() - this.lastRenewed >= this.ttlMs)
+        this.markLost(`could not renew the lease for ${this.ttlMs} ms: ${(err as Error).message}`);
     }
   }
 

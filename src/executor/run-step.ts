@@ -46,7 +46,12 @@ export async function runStep(run: StepRun): Promise<StepResult> {
       const err = asRollbotError(raw);
       const delay = backoff * 2 ** (attempt - 1);
       const retry =
-        RETRYABLE.has(err.code) && err.details?.['retryable'] !== false && attempt < attempts && !run.external.aborted && run.clock.now() + delay < run.deadline && !err.details?.['runbookTimeout'];
+        RETRYABLE.has(err.code) &&
+        err.details?.['retryable'] !== false &&
+        attempt < attempts &&
+        !run.external.aborted &&
+        run.clock.now() + delay < run.deadline &&
+        !err.details?.['runbookTimeout'];
       if (!retry) throw err;
       run.onRetry(attempt, err, delay);
       await run.clock.sleep(delay, run.external).catch(() => {
@@ -62,13 +67,21 @@ async function runAttempt(run: StepRun, attempt: number): Promise<StepResult> {
   const byRunbook = remaining < own;
   const ms = Math.max(0, Math.min(own, remaining));
   const timeoutError = byRunbook
-    ? new RollbotError('timeout', `the runbook timeout (${formatDuration(run.runbookTimeoutMs)}) ran out during step "${run.step.id}"`, {
-        hint: 'the rollback took longer than the runbook allows; check the cluster and the progress message, then decide by hand',
-        details: { runbookTimeout: true },
-      })
-    : new RollbotError('timeout', `step "${run.step.id}" (${run.step.type}) timed out after ${formatDuration(ms)}`, {
-        hint: 'raise the step timeout in the runbook if this step legitimately takes longer',
-      });
+    ? new RollbotError(
+        'timeout',
+        `the runbook timeout (${formatDuration(run.runbookTimeoutMs)}) ran out during step "${run.step.id}"`,
+        {
+          hint: 'the rollback took longer than the runbook allows; check the cluster and the progress message, then decide by hand',
+          details: { runbookTimeout: true },
+        },
+      )
+    : new RollbotError(
+        'timeout',
+        `step "${run.step.id}" (${run.step.type}) timed out after ${formatDuration(ms)}`,
+        {
+          hint: 'raise the step timeout in the runbook if this step legitimately takes longer',
+        },
+      );
   if (ms <= 0) throw timeoutError;
 
   const ac = new AbortController();
@@ -84,7 +97,8 @@ async function runAttempt(run: StepRun, attempt: number): Promise<StepResult> {
     return await settleOrAbandon(run.impl.run(run.context(ac.signal, attempt)), ac.signal);
   } catch (err) {
     // A bare AbortError (or an adapter's "cancelled") says less than why we aborted: a timeout stays a timeout.
-    if (ac.signal.aborted && (!(err instanceof RollbotError) || err.code === 'cancelled')) throw ac.signal.reason;
+    if (ac.signal.aborted && (!(err instanceof RollbotError) || err.code === 'cancelled'))
+      throw ac.signal.reason;
     throw err;
   } finally {
     timer.abort();

@@ -59,14 +59,21 @@ export class IncidentRun {
   /** Shutdown past grace: abandon the current step; its record stays `running` for the resumer. */
   abortForShutdown(): void {
     this.shutdownAborted = true;
-    this.stepAbort.abort(new RollbotError('cancelled', 'rollbot is shutting down; another replica resumes this step'));
+    this.stepAbort.abort(
+      new RollbotError('cancelled', 'rollbot is shutting down; another replica resumes this step'),
+    );
   }
 
   async execute(isStopping: () => boolean): Promise<RunOutcome> {
     try {
       return await this.drive(isStopping);
     } catch (err) {
-      if (err instanceof Fenced) return { status: 'interrupted', incident: err.incident, reason: 'another runner owns this incident now' };
+      if (err instanceof Fenced)
+        return {
+          status: 'interrupted',
+          incident: err.incident,
+          reason: 'another runner owns this incident now',
+        };
       throw err;
     } finally {
       await this.progress.close();
@@ -85,14 +92,20 @@ export class IncidentRun {
       ...spec.verification.map((step) => ({ step: step as Step, phase: 'verification' as const })),
     ];
     const resuming = incident.state === 'running';
-    const firstOpen = plan.find(({ step }) => !isDone(incident.execution?.steps.find((r) => r.id === step.id)))?.step.id;
+    const firstOpen = plan.find(
+      ({ step }) => !isDone(incident.execution?.steps.find((r) => r.id === step.id)),
+    )?.step.id;
     try {
       await audit.append({
         action: resuming ? 'execution.resumed' : 'execution.started',
         actor: this.actor,
         incidentId: incident.id,
         service: incident.service,
-        details: { owner: this.lease.owner, fromStep: firstOpen ?? null, resumedCount: (incident.execution?.resumedCount ?? 0) + (resuming ? 1 : 0) },
+        details: {
+          owner: this.lease.owner,
+          fromStep: firstOpen ?? null,
+          resumedCount: (incident.execution?.resumedCount ?? 0) + (resuming ? 1 : 0),
+        },
       });
     } catch (err) {
       return this.auditUnavailable(incident, err, 'start');
@@ -104,11 +117,25 @@ export class IncidentRun {
       cur.state = 'running';
       ex.owner = this.token;
       ex.startedAt ??= clock.now();
-      ex.steps = plan.map(({ step, phase }) => ex.steps.find((r) => r.id === step.id) ?? { id: step.id, type: step.type, phase, status: 'pending', attempts: 0 });
+      ex.steps = plan.map(
+        ({ step, phase }) =>
+          ex.steps.find((r) => r.id === step.id) ?? {
+            id: step.id,
+            type: step.type,
+            phase,
+            status: 'pending',
+            attempts: 0,
+          },
+      );
       cur.execution = ex;
       return cur;
     });
-    if (!started.ok) return { status: 'not_runnable', incident: started.incident, message: `incident ${incident.id} is ${started.incident.state}` };
+    if (!started.ok)
+      return {
+        status: 'not_runnable',
+        incident: started.incident,
+        message: `incident ${incident.id} is ${started.incident.state}`,
+      };
     incident = started.incident;
     this.log.info({ resuming, fromStep: firstOpen }, resuming ? 'resuming rollback' : 'starting rollback');
     this.progress.changed(incident);
@@ -121,14 +148,22 @@ export class IncidentRun {
         const rec = record(incident, step.id);
         if (isDone(rec)) continue;
         if (rec.status === 'failed') {
-          return this.finish('failed', { step: step.id, message: rec.error?.message ?? 'step failed', hint: rec.error?.hint });
+          return this.finish('failed', {
+            step: step.id,
+            message: rec.error?.message ?? 'step failed',
+            hint: rec.error?.hint,
+          });
         }
         if (this.lease.lost) return this.interrupted(incident, `lease lost: ${this.lease.lost}`);
         if (isStopping()) return this.interrupted(incident, 'shutting down: lease handed back');
         incident = await this.fresh();
         if (incident.execution?.cancelRequested) return this.finish('cancelled');
         if (clock.now() >= deadline) {
-          return this.finish('failed', { step: step.id, message: `the runbook timeout ran out before step "${step.id}"`, hint: 'check the cluster by hand and decide whether to re-run /rollback' });
+          return this.finish('failed', {
+            step: step.id,
+            message: `the runbook timeout ran out before step "${step.id}"`,
+            hint: 'check the cluster by hand and decide whether to re-run /rollback',
+          });
         }
         if (phase === 'verification' && incident.execution?.rolloutCompleteAt === undefined) {
           incident = await this.mutate((cur) => (cur.execution!.rolloutCompleteAt = clock.now()));
@@ -144,24 +179,47 @@ export class IncidentRun {
   }
 
   /** Audits, runs and records one step. Returns the updated incident, or how the run ended. */
-  private async runOne(incident: Incident, step: Step, phase: Phase, deadline: number, runbookTimeoutMs: number): Promise<{ incident: Incident } | { outcome: RunOutcome }> {
+  private async runOne(
+    incident: Incident,
+    step: Step,
+    phase: Phase,
+    deadline: number,
+    runbookTimeoutMs: number,
+  ): Promise<{ incident: Incident } | { outcome: RunOutcome }> {
     const { audit, clock, steps, metrics } = this.deps;
     const impl = steps.get(step.type);
     const where = { step: step.id, type: step.type, phase, deployment: incident.plan.deployment };
     let params: unknown;
     try {
-      if (!impl) throw new RollbotError('config_invalid', `no implementation for step type "${step.type}"`, { hint: 'this rollbot version does not know the step; upgrade or change the runbook' });
+      if (!impl)
+        throw new RollbotError('config_invalid', `no implementation for step type "${step.type}"`, {
+          hint: 'this rollbot version does not know the step; upgrade or change the runbook',
+        });
       params = interpolate(step.with ?? {}, incident, this.deps.env ?? process.env);
     } catch (err) {
       return { outcome: await this.stepFailed(incident, step, asRollbotError(err), where) };
     }
     try {
-      await audit.append({ action: 'step.started', actor: this.actor, incidentId: incident.id, service: incident.service, details: { step: step.id, type: step.type, phase, attempt: record(incident, step.id).attempts + 1 } });
+      await audit.append({
+        action: 'step.started',
+        actor: this.actor,
+        incidentId: incident.id,
+        service: incident.service,
+        details: { step: step.id, type: step.type, phase, attempt: record(incident, step.id).attempts + 1 },
+      });
     } catch (err) {
       return { outcome: await this.auditUnavailable(incident, err, `step ${step.id}`) };
     }
     const startedAt = clock.now();
-    incident = await this.mutate((cur) => Object.assign(record(cur, step.id), { status: 'running', startedAt, finishedAt: undefined, error: undefined, summary: undefined }));
+    incident = await this.mutate((cur) =>
+      Object.assign(record(cur, step.id), {
+        status: 'running',
+        startedAt,
+        finishedAt: undefined,
+        error: undefined,
+        summary: undefined,
+      }),
+    );
     this.progress.changed(incident);
     this.stepAbort = new AbortController();
     this.currentReadOnly = impl!.readOnly;
@@ -195,38 +253,74 @@ export class IncidentRun {
         beforeAttempt: async () => {
           incident = await this.mutate((cur) => (record(cur, step.id).attempts += 1));
         },
-        onRetry: (attempt, err, delayMs) => log.warn({ attempt, code: err.code, err: err.message, delayMs }, 'step failed; retrying'),
+        onRetry: (attempt, err, delayMs) =>
+          log.warn({ attempt, code: err.code, err: err.message, delayMs }, 'step failed; retrying'),
       });
     } catch (err) {
       error = asRollbotError(err);
     }
-    metrics.stepDuration.observe({ type: step.type, result: error ? error.code : result!.skipped ? 'skipped' : 'succeeded' }, (clock.now() - startedAt) / 1000);
-    if (error && this.shutdownAborted) return { outcome: this.interrupted(incident, 'shutdown grace ran out mid-step; the step re-runs on resume') };
+    metrics.stepDuration.observe(
+      { type: step.type, result: error ? error.code : result!.skipped ? 'skipped' : 'succeeded' },
+      (clock.now() - startedAt) / 1000,
+    );
+    if (error && this.shutdownAborted)
+      return {
+        outcome: this.interrupted(incident, 'shutdown grace ran out mid-step; the step re-runs on resume'),
+      };
     if (error?.code === 'cancelled' && this.stepAbort.signal.aborted) {
-      incident = await this.mutate((cur) => Object.assign(record(cur, step.id), { status: 'pending', summary: 'cancelled while running' }));
+      incident = await this.mutate((cur) =>
+        Object.assign(record(cur, step.id), { status: 'pending', summary: 'cancelled while running' }),
+      );
       return { outcome: await this.finish('cancelled') };
     }
     if (error) return { outcome: await this.stepFailed(incident, step, error, where) };
     const status = result!.skipped ? 'skipped' : 'succeeded';
     const finishedAt = clock.now();
     incident = await this.mutate((cur) => {
-      Object.assign(record(cur, step.id), { status, finishedAt, summary: result!.summary, output: result!.output });
+      Object.assign(record(cur, step.id), {
+        status,
+        finishedAt,
+        summary: result!.summary,
+        output: result!.output,
+      });
       if (step.type === 'k8s.waitRollout') cur.execution!.rolloutCompleteAt = finishedAt;
     });
     log.info({ status, summary: result!.summary, ms: finishedAt - startedAt }, `step ${status}`);
-    await this.auditQuietly(status === 'skipped' ? 'step.skipped' : 'step.succeeded', incident, { step: step.id, type: step.type, summary: result!.summary });
+    await this.auditQuietly(status === 'skipped' ? 'step.skipped' : 'step.succeeded', incident, {
+      step: step.id,
+      type: step.type,
+      summary: result!.summary,
+    });
     this.progress.changed(incident);
     return { incident };
   }
 
-  private async stepFailed(incident: Incident, step: Step, err: RollbotError, where: Omit<Parameters<typeof failureFor>[1], 'rolledOut'>): Promise<RunOutcome> {
-    const failure = failureFor(err, { ...where, rolledOut: incident.execution?.rolloutCompleteAt !== undefined });
+  private async stepFailed(
+    incident: Incident,
+    step: Step,
+    err: RollbotError,
+    where: Omit<Parameters<typeof failureFor>[1], 'rolledOut'>,
+  ): Promise<RunOutcome> {
+    const failure = failureFor(err, {
+      ...where,
+      rolledOut: incident.execution?.rolloutCompleteAt !== undefined,
+    });
     const at = this.deps.clock.now();
     incident = await this.mutate((cur) =>
-      Object.assign(record(cur, step.id), { status: 'failed', finishedAt: at, summary: err.message, error: { code: err.code, message: err.message, hint: failure.hint } }),
+      Object.assign(record(cur, step.id), {
+        status: 'failed',
+        finishedAt: at,
+        summary: err.message,
+        error: { code: err.code, message: err.message, hint: failure.hint },
+      }),
     );
     this.log.warn({ step: step.id, code: err.code, err: err.message }, 'step failed');
-    await this.auditQuietly('step.failed', incident, { step: step.id, type: step.type, code: err.code, message: err.message });
+    await this.auditQuietly('step.failed', incident, {
+      step: step.id,
+      type: step.type,
+      code: err.code,
+      message: err.message,
+    });
     return this.finish('failed', failure);
   }
 
@@ -238,10 +332,16 @@ export class IncidentRun {
     try {
       await audit.append({
         action: `rollback.${outcome}`,
-        actor: outcome === 'cancelled' && by ? { type: 'user', id: by.id, ...(by.name !== undefined && { name: by.name }) } : this.actor,
+        actor:
+          outcome === 'cancelled' && by
+            ? { type: 'user', id: by.id, ...(by.name !== undefined && { name: by.name }) }
+            : this.actor,
         incidentId: incident.id,
         service: incident.service,
-        details: { ...(failure && { failure }), steps: incident.execution?.steps.map((s) => `${s.id}:${s.status}`) ?? [] },
+        details: {
+          ...(failure && { failure }),
+          steps: incident.execution?.steps.map((s) => `${s.id}:${s.status}`) ?? [],
+        },
       });
     } catch (err) {
       return this.auditUnavailable(incident, err, `rollback.${outcome}`);
@@ -259,7 +359,11 @@ export class IncidentRun {
     });
     metrics.rollbacks.inc({ service: incident.service, result: outcome });
     if (outcome !== 'cancelled') await this.startCooldown(incident, outcome, at);
-    if (outcome === 'succeeded') metrics.timeToRollback.observe({ service: incident.service }, (at - (incident.alerts?.firstAt ?? incident.createdAt)) / 1000);
+    if (outcome === 'succeeded')
+      metrics.timeToRollback.observe(
+        { service: incident.service },
+        (at - (incident.alerts?.firstAt ?? incident.createdAt)) / 1000,
+      );
     this.log.info({ outcome, failure }, `rollback ${outcome}`);
     this.progress.changed(incident);
     await this.progress.close();
@@ -275,14 +379,23 @@ export class IncidentRun {
     const approval = (incident.runbook.spec as Runbook).approval;
     const ms = result === 'succeeded' ? approval.cooldown : approval.cooldownAfterFailure;
     try {
-      await this.deps.cooldowns?.start({ service: incident.service, incidentId: incident.id, result, finishedAt: at, until: at + ms });
+      await this.deps.cooldowns?.start({
+        service: incident.service,
+        incidentId: incident.id,
+        result,
+        finishedAt: at,
+        until: at + ms,
+      });
     } catch (err) {
       this.log.warn({ err }, 'could not record the cooldown');
     }
   }
 
   private async auditUnavailable(incident: Incident, err: unknown, what: string): Promise<RunOutcome> {
-    this.log.error({ err: asRollbotError(err).message, what }, 'audit record could not be written: nothing done, left for a later resume');
+    this.log.error(
+      { err: asRollbotError(err).message, what },
+      'audit record could not be written: nothing done, left for a later resume',
+    );
     return { status: 'interrupted', incident, reason: `audit unavailable before ${what}` };
   }
 
@@ -291,12 +404,25 @@ export class IncidentRun {
     return { status: 'interrupted', incident, reason };
   }
 
-  private async auditQuietly(action: 'step.succeeded' | 'step.skipped' | 'step.failed', incident: Incident, details: Record<string, unknown>): Promise<void> {
+  private async auditQuietly(
+    action: 'step.succeeded' | 'step.skipped' | 'step.failed',
+    incident: Incident,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     try {
-      await this.deps.audit.append({ action, actor: this.actor, incidentId: incident.id, service: incident.service, details });
+      await this.deps.audit.append({
+        action,
+        actor: this.actor,
+        incidentId: incident.id,
+        service: incident.service,
+        details,
+      });
     } catch (err) {
       // The step already happened and its result is on the incident; the next action's audit gates.
-      this.log.error({ err: asRollbotError(err).message, action }, 'audit record of a step result could not be written');
+      this.log.error(
+        { err: asRollbotError(err).message, action },
+        'audit record of a step result could not be written',
+      );
     }
   }
 
@@ -319,7 +445,8 @@ export class IncidentRun {
 
   private async writeLine(stepId: string, line: string): Promise<Incident | null> {
     const res = await this.deps.repo.update(this.incidentId, (cur) => {
-      const rec = cur.execution?.owner === this.token ? cur.execution.steps.find((r) => r.id === stepId) : undefined;
+      const rec =
+        cur.execution?.owner === this.token ? cur.execution.steps.find((r) => r.id === stepId) : undefined;
       if (!rec || rec.status !== 'running') return null;
       rec.summary = line;
       return cur;
@@ -332,7 +459,8 @@ export class IncidentRun {
     try {
       const incident = await this.deps.repo.get(this.incidentId);
       const by = incident?.execution?.cancelRequested;
-      if (by && this.currentReadOnly) this.stepAbort.abort(new RollbotError('cancelled', `cancelled by ${by.name ?? by.id}`));
+      if (by && this.currentReadOnly)
+        this.stepAbort.abort(new RollbotError('cancelled', `cancelled by ${by.name ?? by.id}`));
     } catch {
       // The next poll or the between-steps check sees it.
     }

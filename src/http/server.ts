@@ -31,9 +31,27 @@ export interface HttpServer {
   inFlight(): number;
 }
 
-export function createHttpServer(routes: Route[], log: Logger): HttpServer {
+/**
+ * Slow clients must not hold sockets forever (slowloris): Node's defaults give a request 60 s for
+ * its headers and 300 s in all, checked only every 30 s. Slack and alert senders send small
+ * bodies at once, so rollbot allows 10 s for headers and 30 s for the whole request.
+ */
+export interface HttpTimeouts {
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** How often Node checks the two above (default 1 s). */
+  checkIntervalMs?: number;
+}
+
+export function createHttpServer(routes: Route[], log: Logger, timeouts: HttpTimeouts = {}): HttpServer {
   let inFlight = 0;
-  const server = createServer(async (req, res) => {
+  const requestTimeout = timeouts.requestTimeoutMs ?? 30_000;
+  const serverOptions = {
+    headersTimeout: Math.min(timeouts.headersTimeoutMs ?? 10_000, requestTimeout),
+    requestTimeout,
+    connectionsCheckingInterval: timeouts.checkIntervalMs ?? 1000,
+  };
+  const server = createServer(serverOptions, async (req, res) => {
     inFlight++;
     res.on('close', () => inFlight--);
     const path = (req.url ?? '/').split('?')[0]!;
@@ -55,6 +73,15 @@ export function createHttpServer(routes: Route[], log: Logger): HttpServer {
     }
   });
   server.keepAliveTimeout = 5000;
+  // A client that sends garbage or resets mid-request is answered by Node (400/431) or dropped;
+  // socket errors must never surface as an unhandled 'error' event.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && !socket.destroyed) {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      const body = JSON.stringify({ error: 'bad_request', reason: `malformed or too slow HTTP request (${err.code ?? 'error'})` });
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    } else socket.destroy();
+  });
   return {
     server,
     inFlight: () => inFlight,

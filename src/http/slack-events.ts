@@ -17,6 +17,8 @@ export function slackEventsRoute(deps: {
   clock: Clock;
   log: Logger;
   listener: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Shape check after the signature: a refusal is answered here, never handed to Bolt. */
+  check?: (contentType: string | undefined, raw: Buffer) => { ok: true } | { ok: false; status: number; body: Record<string, unknown> };
 }): Route {
   return {
     method: 'POST',
@@ -32,6 +34,11 @@ export function slackEventsRoute(deps: {
       if (!verdict.ok) {
         deps.log.warn({ reason: verdict.reason }, 'refused a Slack request');
         return sendJson(res, 401, { error: 'invalid_signature', reason: verdict.reason });
+      }
+      const shape = deps.check?.(req.headers['content-type'], raw);
+      if (shape && !shape.ok) {
+        deps.log.warn({ status: shape.status, reason: shape.body.reason }, 'refused a malformed Slack request');
+        return sendJson(res, shape.status, shape.body);
       }
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
       await deps.listener(req, res);

@@ -59,14 +59,24 @@ export class Approvals {
   constructor(private readonly d: ApprovalDeps) {}
 
   private async facts(incident: Incident, runbook: Runbook) {
-    const groups = [...runbook.approval.approvers.groups, ...(runbook.approval.breakGlass?.approvers.groups ?? [])];
+    const groups = [
+      ...runbook.approval.approvers.groups,
+      ...(runbook.approval.breakGlass?.approvers.groups ?? []),
+    ];
     const groupMembers: Record<string, string[] | undefined> = {};
     await Promise.all(groups.map(async (g) => (groupMembers[g] = await this.d.directory.groupMembers(g))));
     const now = this.d.clock.now();
     return { now, groupMembers, cooldown: await this.d.cooldowns.active(incident.service, now) };
   }
 
-  private async refuse(incident: Incident, user: Person, to: Audience, reason: string, message: string, next?: string) {
+  private async refuse(
+    incident: Incident,
+    user: Person,
+    to: Audience,
+    reason: string,
+    message: string,
+    next?: string,
+  ) {
     this.d.metrics.refusals.inc({ reason });
     try {
       await this.d.audit.append({
@@ -84,6 +94,25 @@ export class Approvals {
   }
 
   async approve(incidentId: string, user: Person, to: Audience): Promise<ApprovalOutcome> {
+    try {
+      return await this.tryApprove(incidentId, user, to);
+    } catch (err) {
+      const e = asRollbotError(err);
+      if (e.code !== 'store_unavailable') throw err;
+      // Redis refused a read or the approval's own write (before any audit record or execution):
+      // nothing happened, and the approver must hear it rather than see a silent button.
+      this.d.log.error({ err, incidentId }, 'approval failed: the store is unavailable');
+      this.d.metrics.refusals.inc({ reason: 'store_unavailable' });
+      await this.d.notifier.tell(to, {
+        what: 'Approval not recorded — nothing was changed',
+        why: `rollbot could not store the approval (${e.message}); it never acts without its incident and audit records`,
+        next: 'try again in a minute; if it persists, check Redis (/readyz shows its state)',
+      });
+      return 'refused';
+    }
+  }
+
+  private async tryApprove(incidentId: string, user: Person, to: Audience): Promise<ApprovalOutcome> {
     const incident = await this.d.repo.require(incidentId);
     const runbook = incident.runbook.spec as Runbook;
     if (incident.state !== 'proposed') {
@@ -107,7 +136,10 @@ export class Approvals {
       return cur;
     });
     if (!won.ok) {
-      const why = won.incident.state === 'proposed' ? 'You already approved this; it needs another approver.' : describeClosed(won.incident);
+      const why =
+        won.incident.state === 'proposed'
+          ? 'You already approved this; it needs another approver.'
+          : describeClosed(won.incident);
       return this.refuse(won.incident, user, to, 'lost_race', why);
     }
     const approved = won.incident.state === 'approved';
@@ -140,14 +172,17 @@ export class Approvals {
       this.d.metrics.timeToApprove.observe({ service: incident.service }, (now - incident.createdAt) / 1000);
       this.d.executor.start(incidentId);
     }
-    await this.d.notifier.refresh(won.incident).catch((err) => this.d.log.warn({ err, incidentId }, 'could not refresh the message'));
+    await this.d.notifier
+      .refresh(won.incident)
+      .catch((err) => this.d.log.warn({ err, incidentId }, 'could not refresh the message'));
     return approved ? 'approved' : 'partially_approved';
   }
 
   private async undoApproval(incidentId: string, user: Person) {
     await this.d.repo
       .update(incidentId, (cur) => {
-        if (!['proposed', 'approved'].includes(cur.state) || cur.approvals.at(-1)?.id !== user.id) return null;
+        if (!['proposed', 'approved'].includes(cur.state) || cur.approvals.at(-1)?.id !== user.id)
+          return null;
         cur.approvals.pop();
         cur.state = 'proposed';
         cur.approvedAt = undefined;
@@ -157,19 +192,38 @@ export class Approvals {
   }
 
   /** The Deployment moved since the proposal: retire it and offer a fresh plan (invariant 5). */
-  private async supersede(incident: Incident, user: Person, to: Audience, reason: string): Promise<ApprovalOutcome> {
+  private async supersede(
+    incident: Incident,
+    user: Person,
+    to: Audience,
+    reason: string,
+  ): Promise<ApprovalOutcome> {
     const retired = await this.d.repo.update(incident.id, (cur) => {
       if (cur.state !== 'proposed') return null;
       cur.state = 'expired';
       cur.closeReason = `stale plan: ${reason}`;
       return cur;
     });
-    await this.refuse(incident, user, to, 'stale_plan', `The plan is stale: ${reason}.`, 'A fresh proposal is being posted; review and approve that one.');
-    if (!retired.ok) return 'refused';
+    // Lost to another click: the Deployment moved because that approval's rollback already ran.
+    if (!retired.ok)
+      return this.refuse(retired.incident, user, to, 'lost_race', describeClosed(retired.incident));
+    await this.refuse(
+      incident,
+      user,
+      to,
+      'stale_plan',
+      `The plan is stale: ${reason}.`,
+      'A fresh proposal is being posted; review and approve that one.',
+    );
     await this.d.notifier.refresh(retired.incident).catch(() => undefined);
     const runbook = incident.runbook.spec as Runbook;
     const fresh = await this.d.proposals.open({
-      loaded: { runbook, file: '', sha256: incident.runbook.sha256, source: incident.runbook.source as never },
+      loaded: {
+        runbook,
+        file: '',
+        sha256: incident.runbook.sha256,
+        source: incident.runbook.source as never,
+      },
       target: { namespace: incident.plan.namespace, deployment: incident.plan.deployment },
       origin: incident.origin,
       requester: incident.requester,
@@ -210,7 +264,11 @@ export class Approvals {
   /** `/rollback cancel`: closes a proposal, or asks a running rollback to stop between steps. */
   async cancel(service: string, user: Person, to: Audience): Promise<void> {
     const open = await this.d.repo.openFor(service);
-    if (!open) return this.d.notifier.tell(to, { what: `Nothing to cancel for ${service}`, why: 'it has no open proposal or running rollback' });
+    if (!open)
+      return this.d.notifier.tell(to, {
+        what: `Nothing to cancel for ${service}`,
+        why: 'it has no open proposal or running rollback',
+      });
     if (open.state === 'proposed') {
       const res = await this.d.repo.update(open.id, (cur) => {
         if (cur.state !== 'proposed') return null;
@@ -219,12 +277,26 @@ export class Approvals {
         return cur;
       });
       if (res.ok) {
-        await this.d.audit.append({ action: 'rollback.cancelled', actor: { type: 'user', ...user }, incidentId: open.id, service, details: { phase: 'proposal' } });
+        await this.d.audit.append({
+          action: 'rollback.cancelled',
+          actor: { type: 'user', ...user },
+          incidentId: open.id,
+          service,
+          details: { phase: 'proposal' },
+        });
         await this.d.notifier.refresh(res.incident);
-        return this.d.notifier.tell(to, { what: `Cancelled the proposal for ${service} (incident ${open.id})` });
+        return this.d.notifier.tell(to, {
+          what: `Cancelled the proposal for ${service} (incident ${open.id})`,
+        });
       }
     }
-    await this.d.audit.append({ action: 'rollback.cancelled', actor: { type: 'user', ...user }, incidentId: open.id, service, details: { phase: 'execution', requested: true } });
+    await this.d.audit.append({
+      action: 'rollback.cancelled',
+      actor: { type: 'user', ...user },
+      incidentId: open.id,
+      service,
+      details: { phase: 'execution', requested: true },
+    });
     await this.d.executor.cancel(open.id, user);
     await this.d.notifier.tell(to, {
       what: `Cancellation requested for ${service} (incident ${open.id})`,

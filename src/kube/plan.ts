@@ -55,6 +55,8 @@ export interface UndoPlan {
   templateHash: string;
   /** uid/revision/templateHash: differs as soon as the Deployment's template changed. */
   fingerprint: string;
+  /** spec.revisionHistoryLimit: how many old ReplicaSets the controller keeps (older ones are pruned). */
+  revisionHistoryLimit?: number;
 }
 
 export function fingerprintOf(d: RawDeployment): string {
@@ -124,6 +126,8 @@ export function buildPlan(d: RawDeployment, entries: HistoryEntry[], req: UndoTa
     fingerprint: fingerprintOf(d),
   };
   if (missing !== undefined) plan.targetMissingReason = missing;
+  if (typeof d.spec.revisionHistoryLimit === 'number')
+    plan.revisionHistoryLimit = d.spec.revisionHistoryLimit;
   if (target && templatesEqualIgnoringHash(target.podTemplate, d.spec.template)) {
     plan.noop = `skipped rollback (current template already matches revision ${target.revision})`;
   }

@@ -20,6 +20,8 @@ export interface RawRequest {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const READ_ATTEMPTS = 4;
+const READ_BACKOFF_MS = 100;
 
 export class RawKube {
   constructor(
@@ -36,7 +38,28 @@ export class RawKube {
     return cluster.server;
   }
 
+  /**
+   * GETs are safe to repeat: a 5xx/429 or a lost connection is retried a few times with a short,
+   * doubling, bounded backoff (100 ms, 200 ms, 400 ms). Writes are never repeated here — whether a
+   * write may be repeated is the caller's decision (the undo re-reads and converges instead).
+   */
   async request<T>(req: RawRequest): Promise<T> {
+    if (req.method !== 'GET') return this.once<T>(req);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(req);
+      } catch (err) {
+        const retryable =
+          err instanceof RollbotError &&
+          err.code === 'upstream_failed' &&
+          err.details?.['retryable'] === true;
+        if (!retryable || attempt >= READ_ATTEMPTS || req.signal?.aborted) throw err;
+        await new Promise((r) => setTimeout(r, READ_BACKOFF_MS * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async once<T>(req: RawRequest): Promise<T> {
     const url = new URL(this.server.replace(/\/+$/, '') + req.path);
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));

@@ -14,6 +14,20 @@ export interface PlanSource {
   planUndo(namespace: string, name: string, req?: UndoTarget): Promise<UndoPlan>;
 }
 
+/**
+ * kubectl's reason for having no target, plus why when the history shows it: revisions are numbered
+ * max+1, so a wanted revision below the current one existed once and the controller pruned it
+ * (revisionHistoryLimit). On-call should see "pruned", not guess it from "no rollout history".
+ */
+function explainMissing(p: UndoPlan): string {
+  const reason = p.targetMissingReason!;
+  if (p.request.toImageTag !== undefined) return reason;
+  const wanted = p.request.toRevision ? p.request.toRevision : p.current.revision - 1;
+  if (wanted < 1 || wanted >= p.current.revision) return reason;
+  const limit = p.revisionHistoryLimit === undefined ? '' : ` (revisionHistoryLimit: ${p.revisionHistoryLimit})`;
+  return `${reason} — revision ${wanted} was pruned from the Deployment's history${limit}`;
+}
+
 export class ClusterPlanner implements Planner {
   constructor(
     private readonly kube: PlanSource,
@@ -35,7 +49,7 @@ export class ClusterPlanner implements Planner {
         ? { revision: p.target.revision, images: p.target.images, changeCause: p.target.changeCause, createdAt: p.target.createdAt }
         : null,
       targetReplicaSet: p.target?.replicaSetName,
-      targetMissingReason: p.targetMissingReason ?? (p.paused ? 'the Deployment is paused; resume it first' : undefined),
+      targetMissingReason: p.targetMissingReason ? explainMissing(p) : p.paused ? 'the Deployment is paused; resume it first' : undefined,
       noop: p.noop,
       commits: commits.commits,
       commitsNote: commits.note,

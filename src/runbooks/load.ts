@@ -4,9 +4,9 @@
  * hint. Nothing here throws for a bad runbook: callers decide (lint prints, serve refuses).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { describeIssues, type IssuePath } from './issues.js';
 import { knownRunbookKeys } from './json-schema.js';
 import { runbookSchema, type Runbook } from './schema.js';
@@ -85,6 +85,19 @@ function locator(doc: Document, lines: LineCounter) {
   };
 }
 
+/** Offset of the alias a toJS error names (or the first alias), for the error position. */
+function firstAliasOffset(doc: Document, message: string): number {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (found === undefined || message.includes(`: ${node.source}`)) found = node.range?.[0] ?? found;
+      if (message.includes(`: ${node.source}`)) return visit.BREAK;
+      return undefined;
+    },
+  });
+  return found ?? 0;
+}
+
 function valueReader(data: unknown) {
   return (path: IssuePath): unknown =>
     path.reduce<unknown>(
@@ -119,7 +132,23 @@ function parseWithPositions({ text, file, source }: RunbookText): Parsed {
     }));
     return { result: { ok: false, errors }, locate };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    // Aliases are resolved only here: an undefined anchor or an alias bomb throws.
+    const message = err instanceof Error ? err.message : String(err);
+    const errors = [
+      {
+        file,
+        ...at(firstAliasOffset(doc, message)),
+        path: [],
+        message: `YAML error: ${message}`,
+        hint: 'define each anchor (&name) before using it as *name, and keep aliases few',
+      },
+    ];
+    return { result: { ok: false, errors }, locate };
+  }
   if (data === null || data === undefined) {
     const errors = [
       {
@@ -201,10 +230,14 @@ export const isRunbookFile = (name: string): boolean => /\.ya?ml$/i.test(name);
 export async function loadRunbooks(dir: string): Promise<{ runbooks: LoadedRunbook[]; errors: LintError[] }> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && isRunbookFile(e.name))
-      .map((e) => e.name)
-      .sort();
+    // Follow symlinks: a Kubernetes ConfigMap volume mounts every key as a link into ..data/.
+    const entries = (await readdir(dir, { withFileTypes: true })).filter(
+      (e) => isRunbookFile(e.name) && (e.isFile() || e.isSymbolicLink()),
+    );
+    const files = await Promise.all(
+      entries.map(async (e) => ((await stat(join(dir, e.name)).catch(() => null))?.isFile() ? e.name : null)),
+    );
+    names = files.filter((n): n is string => n !== null).sort();
   } catch (err) {
     const message = `cannot read runbook directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
     return {

@@ -4,7 +4,9 @@
  * builds a new one, so an incident that copied its `LoadedRunbook` keeps that exact version.
  */
 import { RollbotError } from '../core/errors.js';
-import { formatLintError, loadRunbooks, type LoadedRunbook } from './load.js';
+import type { Octokit } from '@octokit/rest';
+import { type GitHubRunbookLocation, loadRunbooksFromGitHub } from './github-source.js';
+import { formatLintError, loadRunbooks, type LintError, type LoadedRunbook } from './load.js';
 import { matchesAll, parseMatcher, type Labels, type Matcher } from './matchers.js';
 import type { Runbook, TargetRef } from './schema.js';
 
@@ -73,15 +75,23 @@ export class RunbookRegistry {
 
   /** Loads a directory, refusing (config_invalid) when any runbook is invalid. */
   static async fromDir(dir: string): Promise<RunbookRegistry> {
-    const { runbooks, errors } = await loadRunbooks(dir);
+    return RunbookRegistry.checked(await loadRunbooks(dir), `run \`rollbot runbooks lint ${dir}\``);
+  }
+
+  /** Loads runbooks from a GitHub repository at a ref; each records the commit SHA. */
+  static async fromGitHub(octokit: Octokit, location: GitHubRunbookLocation): Promise<RunbookRegistry> {
+    return RunbookRegistry.checked(await loadRunbooksFromGitHub(octokit, location), `fix them in ${location.repo} at ${location.ref}`);
+  }
+
+  private static checked(loaded: { runbooks: LoadedRunbook[]; errors: LintError[] }, hint: string): RunbookRegistry {
+    const { runbooks, errors } = loaded;
     if (errors.length > 0) {
-      throw new RollbotError(
-        'config_invalid',
-        `${errors.length} runbook error(s): ${errors.map(formatLintError).join('; ')}`,
-        {
-          hint: `run \`rollbot runbooks lint ${dir}\``,
-        },
-      );
+      throw new RollbotError('config_invalid', `${errors.length} runbook error(s): ${errors.map(formatLintError).join('; ')}`, { hint });
+    }
+    if (runbooks.length === 0) {
+      throw new RollbotError('config_invalid', 'no runbooks found: rollbot would have nothing to propose', {
+        hint: 'check RUNBOOKS_DIR (or RUNBOOKS_GITHUB_REPO/_PATH) and see runbooks/README.md',
+      });
     }
     return new RunbookRegistry(runbooks);
   }

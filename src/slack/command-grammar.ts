@@ -74,6 +74,8 @@ export function parseRollbackCommand(text: string): ParseResult {
       if (/^\d+$/.test(target)) {
         toRevision = Number(target);
         if (toRevision < 1) return { ok: false, error: 'revisions start at 1' };
+        // Beyond 2^53 the number would silently become a different revision.
+        if (!Number.isSafeInteger(toRevision)) return { ok: false, error: `revision ${target.slice(0, 30)} is too large` };
       } else if (TAG.test(target)) toImageTag = target;
       else return { ok: false, error: `"${target}" is neither a revision number nor an image tag` };
     } else {

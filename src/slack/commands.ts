@@ -62,7 +62,12 @@ export class RollbackCommands {
 
   private async dispatch({ text, user, channel, respond }: { text: string; user: Person; channel: string; respond: Respond }) {
     const parsed = parseRollbackCommand(text);
-    if (!parsed.ok) return respond(errorView({ what: `Could not read \`/rollback ${text}\``, why: parsed.error, next: `Usage:\n${USAGE}` }));
+    if (!parsed.ok) {
+      // Name the valid services too: a typo in the service is the most common bad syntax.
+      const services = this.d.registry().services();
+      const known = services.length ? `rollbot has runbooks for: ${services.join(', ')}` : 'no runbooks are loaded';
+      return respond(errorView({ what: `Could not read \`/rollback ${text}\``, why: parsed.error, next: `${known}.\nUsage:\n${USAGE}` }));
+    }
     const command = parsed.command;
     const registry = this.d.registry();
     const now = this.d.clock.now();

@@ -57,5 +57,7 @@ export class EffectLedger {
 }
 
 function replay<T>(m: Marker<T>): EffectOutcome<T> {
-  return m.state === 'done' ? { replayed: true, result: m.result, uncertain: false } : { replayed: true, uncertain: true, startedAt: m.at };
+  return m.state === 'done'
+    ? { replayed: true, result: m.result, uncertain: false }
+    : { replayed: true, uncertain: true, startedAt: m.at };
 }

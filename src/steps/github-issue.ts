@@ -23,10 +23,19 @@ export const githubIssue: StepImplementation<GithubIssueParams> = {
         throw githubError(`creating an issue in ${p.repo}`, err);
       }
     });
-    if (!outcome.replayed) return { summary: `opened ${p.repo}#${outcome.result.number}`, output: outcome.result };
+    if (!outcome.replayed)
+      return { summary: `opened ${p.repo}#${outcome.result.number}`, output: outcome.result };
     if (outcome.uncertain) {
-      return { summary: `not opened again in ${p.repo}: an earlier run stopped mid-request; check for an existing issue`, output: { uncertain: true }, skipped: true };
+      return {
+        summary: `not opened again in ${p.repo}: an earlier run stopped mid-request; check for an existing issue`,
+        output: { uncertain: true },
+        skipped: true,
+      };
     }
-    return { summary: `already opened ${p.repo}#${outcome.result.number}`, output: outcome.result, skipped: true };
+    return {
+      summary: `already opened ${p.repo}#${outcome.result.number}`,
+      output: outcome.result,
+      skipped: true,
+    };
   },
 };

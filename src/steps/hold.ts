@@ -23,7 +23,10 @@ export interface HoldOptions {
   failure: (last: Probe | undefined, probes: number, bestHeldMs: number) => RollbotError;
 }
 
-export async function holdCheck(ctx: StepContext, opts: HoldOptions): Promise<{ last: Probe; probes: number }> {
+export async function holdCheck(
+  ctx: StepContext,
+  opts: HoldOptions,
+): Promise<{ last: Probe; probes: number }> {
   let since: number | undefined;
   let last: Probe | undefined;
   let probes = 0;
@@ -55,7 +58,13 @@ export async function holdCheck(ctx: StepContext, opts: HoldOptions): Promise<{ 
 }
 
 /** Timeouts become the check's own failure; cancellation and shutdown pass through as they are. */
-function ended(ctx: StepContext, opts: HoldOptions, last: Probe | undefined, probes: number, best: number): RollbotError {
+function ended(
+  ctx: StepContext,
+  opts: HoldOptions,
+  last: Probe | undefined,
+  probes: number,
+  best: number,
+): RollbotError {
   const reason: unknown = ctx.signal.reason;
   if (reason instanceof RollbotError && reason.code !== 'timeout') return reason;
   return opts.failure(last, probes, best);

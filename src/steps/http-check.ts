@@ -16,7 +16,12 @@ export const httpCheck: StepImplementation<HttpCheckParams> = {
     const p = ctx.params;
     const want = `${p.expectStatus.join(' or ')}${p.bodyContains !== undefined ? ` with body containing ${JSON.stringify(p.bodyContains)}` : ''}`;
     const probe = async (signal: AbortSignal): Promise<Probe> => {
-      const res = await ctx.fetch(p.url, { method: p.method, headers: p.headers, signal, redirect: 'manual' });
+      const res = await ctx.fetch(p.url, {
+        method: p.method,
+        headers: p.headers,
+        signal,
+        redirect: 'manual',
+      });
       const body = p.method === 'HEAD' ? '' : await res.text();
       const statusOk = p.expectStatus.includes(res.status);
       const bodyOk = p.bodyContains === undefined || body.includes(p.bodyContains);
@@ -31,7 +36,9 @@ export const httpCheck: StepImplementation<HttpCheckParams> = {
         new RollbotError(
           'timeout',
           `${p.method} ${safeUrl(p.url)} did not hold ${want} for ${formatDuration(p.holdFor)}: last seen ${lastSeen?.seen ?? 'no answer'} (${n} probes, longest healthy stretch ${formatDuration(best)})`,
-          { hint: 'check the service logs and its dependencies; the endpoint never stayed healthy long enough' },
+          {
+            hint: 'check the service logs and its dependencies; the endpoint never stayed healthy long enough',
+          },
         ),
     });
     return {

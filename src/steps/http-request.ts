@@ -26,7 +26,12 @@ export const httpRequest: StepImplementation<HttpRequestParams> = {
     const where = `${p.method} ${safeUrl(p.url)}`;
     let res: Response;
     try {
-      res = await ctx.fetch(p.url, { method: p.method, headers, signal: ctx.signal, ...(body !== undefined && { body }) });
+      res = await ctx.fetch(p.url, {
+        method: p.method,
+        headers,
+        signal: ctx.signal,
+        ...(body !== undefined && { body }),
+      });
     } catch (err) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       throw new RollbotError('upstream_failed', `${where} failed: ${(err as Error).message}`, {
@@ -38,7 +43,10 @@ export const httpRequest: StepImplementation<HttpRequestParams> = {
     const ok = p.expectStatus ? p.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
     if (!ok) {
       const message = `${where} answered HTTP ${res.status} (expected ${p.expectStatus?.join(' or ') ?? '2xx'}): ${text.slice(0, 200)}`;
-      if (res.status >= 500 || res.status === 429) throw new RollbotError('upstream_failed', message, { hint: 'the endpoint failed; rollbot retries if the step allows it' });
+      if (res.status >= 500 || res.status === 429)
+        throw new RollbotError('upstream_failed', message, {
+          hint: 'the endpoint failed; rollbot retries if the step allows it',
+        });
       throw new RollbotError(res.status === 401 || res.status === 403 ? 'forbidden' : 'bad_input', message, {
         hint: 'check the URL, method, headers and body in the runbook',
       });

@@ -35,9 +35,13 @@ export function interpolateText(text: string, values: Record<string, string | un
     if (name.startsWith('env.')) {
       const value = env[name.slice(4)];
       if (value === undefined) {
-        throw new RollbotError('bad_input', `placeholder {{ ${name} }}: environment variable ${name.slice(4)} is not set`, {
-          hint: `set ${name.slice(4)} in rollbot's environment, or change the runbook`,
-        });
+        throw new RollbotError(
+          'bad_input',
+          `placeholder {{ ${name} }}: environment variable ${name.slice(4)} is not set`,
+          {
+            hint: `set ${name.slice(4)} in rollbot's environment, or change the runbook`,
+          },
+        );
       }
       return value;
     }
@@ -64,7 +68,8 @@ export function interpolate<T>(params: T, incident: Incident, env: Env): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return interpolateText(v, values, env);
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(params) as T;

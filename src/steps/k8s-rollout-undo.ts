@@ -18,12 +18,19 @@ export const rolloutUndo: StepImplementation<RolloutUndoParams> = {
     // The step's own params chose the target at proposal time; the approved plan is what runs now.
     const { namespace, deployment, target, targetReplicaSet } = ctx.incident.plan;
     if (!target) {
-      throw new RollbotError('not_found', ctx.incident.plan.targetMissingReason ?? `the plan for deployment "${deployment}" has no rollback target`, {
-        hint: 're-run /rollback to get a fresh proposal',
-      });
+      throw new RollbotError(
+        'not_found',
+        ctx.incident.plan.targetMissingReason ??
+          `the plan for deployment "${deployment}" has no rollback target`,
+        {
+          hint: 're-run /rollback to get a fresh proposal',
+        },
+      );
     }
     const history = await ctx.kube.history(namespace, deployment);
-    const entry = targetReplicaSet ? history.find((e) => e.replicaSetName === targetReplicaSet) : history.find((e) => e.revision === target.revision);
+    const entry = targetReplicaSet
+      ? history.find((e) => e.replicaSetName === targetReplicaSet)
+      : history.find((e) => e.revision === target.revision);
     if (!entry) {
       throw new RollbotError(
         'not_found',
@@ -31,15 +38,26 @@ export const rolloutUndo: StepImplementation<RolloutUndoParams> = {
         { hint: 'it was pruned (revisionHistoryLimit) or deleted; re-run /rollback to get a fresh proposal' },
       );
     }
-    ctx.progress(`rolling back deployment "${deployment}" to revision ${target.revision} (${entry.images.join(', ')})`);
+    ctx.progress(
+      `rolling back deployment "${deployment}" to revision ${target.revision} (${entry.images.join(', ')})`,
+    );
     const plan = await ctx.kube.planUndo(namespace, deployment, { toRevision: entry.revision });
-    const output = { namespace, deployment, targetRevision: target.revision, targetReplicaSet: entry.replicaSetName, images: entry.images };
+    const output = {
+      namespace,
+      deployment,
+      targetRevision: target.revision,
+      targetReplicaSet: entry.replicaSetName,
+      images: entry.images,
+    };
     if (plan.noop) return { summary: plan.noop, output: { ...output, patched: false }, skipped: true };
     if (plan.current.revision !== ctx.incident.plan.current.revision) {
       throw new RollbotError(
         'stale_plan',
         `deployment "${deployment}" moved since approval: it runs revision ${plan.current.revision} (${plan.current.images.join(', ')}), the approved plan expected revision ${ctx.incident.plan.current.revision}; nothing was changed`,
-        { hint: 'a newer deploy happened; re-run /rollback to get a fresh proposal', details: { planned: ctx.incident.plan.current.revision, now: plan.current.revision } },
+        {
+          hint: 'a newer deploy happened; re-run /rollback to get a fresh proposal',
+          details: { planned: ctx.incident.plan.current.revision, now: plan.current.revision },
+        },
       );
     }
     const res = await ctx.kube.rolloutUndo(plan, { precondition: true });

@@ -27,17 +27,25 @@ export const prometheusCheck: StepImplementation<PrometheusCheckParams> = {
         hint: 'set PROMETHEUS_URL, or give the step a url',
       });
     }
-    const want = [p.below !== undefined && `below ${p.below}`, p.above !== undefined && `above ${p.above}`].filter(Boolean).join(' and ');
+    const want = [p.below !== undefined && `below ${p.below}`, p.above !== undefined && `above ${p.above}`]
+      .filter(Boolean)
+      .join(' and ');
     const probe = async (signal: AbortSignal): Promise<Probe> => {
       const url = `${base.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(p.query)}`;
       const res = await ctx.fetch(url, { signal, headers: { accept: 'application/json' } });
       const body = (await res.json().catch(() => null)) as QueryResponse | null;
       if (!res.ok || body?.status !== 'success') {
-        return { ok: false, seen: `Prometheus answered HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}` };
+        return {
+          ok: false,
+          seen: `Prometheus answered HTTP ${res.status}${body?.error ? `: ${body.error}` : ''}`,
+        };
       }
       const value = singleValue(body.data);
       if (typeof value === 'string') return { ok: false, seen: value };
-      const ok = !Number.isNaN(value) && (p.below === undefined || value < p.below) && (p.above === undefined || value > p.above);
+      const ok =
+        !Number.isNaN(value) &&
+        (p.below === undefined || value < p.below) &&
+        (p.above === undefined || value > p.above);
       return { ok, seen: `value ${value} (healthy ${want})`, value };
     };
     const { last, probes } = await holdCheck(ctx, {
@@ -48,13 +56,20 @@ export const prometheusCheck: StepImplementation<PrometheusCheckParams> = {
         const rolledOut = ctx.incident.execution?.rolloutCompleteAt !== undefined;
         const seen = `${p.query} did not stay ${want} for ${formatDuration(p.holdFor)}: last ${lastSeen?.seen ?? 'no answer'} (${n} queries)`;
         return rolledOut
-          ? new RollbotError('timeout', `metrics did not recover — the cause may not be this release: ${seen}`, {
-              hint: 'the rollback itself completed; check dependencies, config and traffic before rolling back further',
-            })
+          ? new RollbotError(
+              'timeout',
+              `metrics did not recover — the cause may not be this release: ${seen}`,
+              {
+                hint: 'the rollback itself completed; check dependencies, config and traffic before rolling back further',
+              },
+            )
           : new RollbotError('timeout', seen, { hint: 'check the dashboards for what the metric is doing' });
       },
     });
-    return { summary: `${want}: ${last.seen} held ${formatDuration(p.holdFor)}`, output: { value: last.value, probes } };
+    return {
+      summary: `${want}: ${last.seen} held ${formatDuration(p.holdFor)}`,
+      output: { value: last.value, probes },
+    };
   },
 };
 
@@ -65,7 +80,8 @@ function singleValue(data: QueryResponse['data']): number | string {
   if (data.resultType === 'vector') {
     const series = data.result as { value: [number, string] }[];
     if (series.length === 0) return 'the query returned no series (no data)';
-    if (series.length > 1) return `the query returned ${series.length} series; aggregate it to one value (sum, max…)`;
+    if (series.length > 1)
+      return `the query returned ${series.length} series; aggregate it to one value (sum, max…)`;
     return Number(series[0]!.value[1]);
   }
   return `unexpected result type ${data.resultType}; use an instant vector or scalar query`;

@@ -13,7 +13,17 @@ import { wait } from './wait.js';
 
 export type StepRegistry = ReadonlyMap<string, StepImplementation>;
 
-export const BUILTIN_STEPS: readonly StepImplementation[] = [rolloutUndo, waitRollout, httpCheck, prometheusCheck, slackNotify, githubIssue, githubComment, wait, httpRequest];
+export const BUILTIN_STEPS: readonly StepImplementation[] = [
+  rolloutUndo,
+  waitRollout,
+  httpCheck,
+  prometheusCheck,
+  slackNotify,
+  githubIssue,
+  githubComment,
+  wait,
+  httpRequest,
+];
 
 /** The built-in steps, optionally with some replaced or added (drills, tests). */
 export function createStepRegistry(overrides: readonly StepImplementation[] = []): StepRegistry {

@@ -13,8 +13,11 @@ export const slackNotify: StepImplementation<SlackNotifyParams> = {
   async run(ctx) {
     const channel = ctx.params.channel ?? ctx.incident.channel;
     const threadTs = channel === ctx.incident.channel ? ctx.incident.slack?.ts : undefined;
-    const outcome = await ctx.effects.once(() => ctx.slack.postMessage({ channel, text: ctx.params.text, threadTs }));
-    if (!outcome.replayed) return { summary: `posted in <#${channel}>`, output: { channel, ts: outcome.result.ts } };
+    const outcome = await ctx.effects.once(() =>
+      ctx.slack.postMessage({ channel, text: ctx.params.text, threadTs }),
+    );
+    if (!outcome.replayed)
+      return { summary: `posted in <#${channel}>`, output: { channel, ts: outcome.result.ts } };
     if (outcome.uncertain) {
       return {
         summary: `not posted again in <#${channel}>: an earlier run stopped mid-post (it may or may not have arrived)`,
@@ -22,6 +25,10 @@ export const slackNotify: StepImplementation<SlackNotifyParams> = {
         skipped: true,
       };
     }
-    return { summary: `already posted in <#${channel}>`, output: { channel, ts: outcome.result.ts }, skipped: true };
+    return {
+      summary: `already posted in <#${channel}>`,
+      output: { channel, ts: outcome.result.ts },
+      skipped: true,
+    };
   },
 };

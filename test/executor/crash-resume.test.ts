@@ -20,17 +20,38 @@ afterEach(async () => {
   await world.close();
 });
 
-function runWorker(incidentId: string, killAt: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify({ endpoints: world.endpoints, incidentId, killAt, leaseTtlMs: LEASE_TTL_MS })], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function runWorker(
+  incidentId: string,
+  killAt: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      WORKER,
+      JSON.stringify({ endpoints: world.endpoints, incidentId, killAt, leaseTtlMs: LEASE_TTL_MS }),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
 }
 
-test.each(['before:announce', 'after:announce', 'before:undo', 'after:undo', 'before:wait', 'after:wait', 'after:healthz', 'after:error-ratio'])(
+test.each([
+  'before:announce',
+  'after:announce',
+  'before:undo',
+  'after:undo',
+  'before:wait',
+  'after:wait',
+  'after:healthz',
+  'after:error-ratio',
+])(
   'SIGKILL %s: another replica resumes after the lease lapses and every effect happens once',
   async (killAt) => {
     const incident = await world.approvedIncident({ runbook: fastRunbook(await world.runbook()) });
@@ -60,7 +81,9 @@ test.each(['before:announce', 'after:announce', 'before:undo', 'after:undo', 'be
     if (killAt === 'after:announce') expect(status('announce')).toBe('skipped');
     expect(deploymentPatches(world.kubeSim.requests)).toHaveLength(1);
     expect(world.slackSim.messages('C0PAYMENTS')).toHaveLength(1);
-    expect(world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image).toBe('registry.example.com/payments-api:1.4.2');
+    expect(
+      world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image,
+    ).toBe('registry.example.com/payments-api:1.4.2');
     const actions = (await world.audit.read({ incidentId: incident.id })).map((r) => r.action);
     expect(actions.filter((a) => a === 'execution.resumed')).toHaveLength(1);
     expect(actions.at(-1)).toBe('rollback.succeeded');

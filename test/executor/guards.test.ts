@@ -29,12 +29,17 @@ describe('with the default world', () => {
 
     const done = await world.repo.require(incident.id);
     expect(done.state).toBe('failed');
-    expect(done.execution?.failure).toMatchObject({ step: 'undo', hint: 'a newer deploy happened; re-run /rollback to get a fresh proposal' });
+    expect(done.execution?.failure).toMatchObject({
+      step: 'undo',
+      hint: 'a newer deploy happened; re-run /rollback to get a fresh proposal',
+    });
     expect(done.execution?.failure?.message).toMatch(/moved since approval: it runs revision 4/);
     expect(done.execution?.steps.find((s) => s.id === 'undo')?.error?.code).toBe('stale_plan');
     expect(done.execution?.steps.find((s) => s.id === 'undo')?.attempts).toBe(1);
     expect(deploymentPatches(world.kubeSim.requests)).toHaveLength(0);
-    expect(world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image).toBe(NEWER);
+    expect(
+      world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image,
+    ).toBe(NEWER);
     const actions = (await world.audit.read({ incidentId: incident.id })).map((r) => r.action);
     expect(actions.slice(-2)).toEqual(['step.failed', 'rollback.failed']);
   });
@@ -61,7 +66,9 @@ describe('with the default world', () => {
     const patches = deploymentPatches(world.kubeSim.requests);
     expect(patches).toHaveLength(1);
     expect([409, 422]).toContain(patches[0]!.status);
-    expect(world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image).toBe(NEWER);
+    expect(
+      world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image,
+    ).toBe(NEWER);
   });
 
   test('an audit log that cannot be written means no Kubernetes PATCH, and the incident is left for a resume', async () => {
@@ -69,7 +76,10 @@ describe('with the default world', () => {
     const failing = {
       append: async (event: AuditEvent) => {
         if (event.action === 'step.started' && event.details?.['step'] === 'undo') {
-          throw new RollbotError('store_unavailable', 'The audit record for step.started could not be written (Redis down); nothing was done');
+          throw new RollbotError(
+            'store_unavailable',
+            'The audit record for step.started could not be written (Redis down); nothing was done',
+          );
         }
         return world.audit.append(event);
       },
@@ -80,8 +90,16 @@ describe('with the default world', () => {
     expect(deploymentPatches(world.kubeSim.requests)).toHaveLength(0);
     const left = await world.repo.require(incident.id);
     expect(left.state).toBe('running');
-    expect(left.execution?.steps.map((s) => s.status)).toEqual(['succeeded', 'pending', 'pending', 'pending', 'pending']);
-    expect(world.logLines.some((l) => l.includes('audit record could not be written') && l.includes(incident.id))).toBe(true);
+    expect(left.execution?.steps.map((s) => s.status)).toEqual([
+      'succeeded',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
+    expect(
+      world.logLines.some((l) => l.includes('audit record could not be written') && l.includes(incident.id)),
+    ).toBe(true);
     expect(await world.store.getLease('service:payments-api')).toBeNull();
 
     // Audit back: any replica resumes at the undo and finishes; the announcement is not repeated.
@@ -135,7 +153,13 @@ describe('with the default world', () => {
 
     const done = await world.repo.require(incident.id);
     expect(done.state).toBe('cancelled');
-    expect(done.execution?.steps.map((s) => s.status)).toEqual(['succeeded', 'pending', 'pending', 'pending', 'pending']);
+    expect(done.execution?.steps.map((s) => s.status)).toEqual([
+      'succeeded',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     expect(deploymentPatches(world.kubeSim.requests)).toHaveLength(0);
     const last = (await world.audit.read({ incidentId: incident.id })).at(-1)!;
     expect(last.action).toBe('rollback.cancelled');
@@ -145,11 +169,20 @@ describe('with the default world', () => {
 
   test('cancel during a read-only step (a long wait) stops it at once', async () => {
     const rb = fastRunbook(await world.runbook());
-    rb.steps.splice(1, 0, { id: 'settle', type: 'wait', with: { duration: 60_000 }, retry: { attempts: 1, backoff: 1000 } });
+    rb.steps.splice(1, 0, {
+      id: 'settle',
+      type: 'wait',
+      with: { duration: 60_000 },
+      retry: { attempts: 1, backoff: 1000 },
+    });
     const incident = await world.approvedIncident({ runbook: rb });
     const executor = makeExecutor(world);
     const run = executor.run(incident.id);
-    await waitUntil(async () => (await world.repo.require(incident.id)).execution?.steps.find((s) => s.id === 'settle')?.status === 'running');
+    await waitUntil(
+      async () =>
+        (await world.repo.require(incident.id)).execution?.steps.find((s) => s.id === 'settle')?.status ===
+        'running',
+    );
     const t0 = Date.now();
     await executor.cancel(incident.id, { id: 'U0BOB' });
     await run;
@@ -171,12 +204,16 @@ describe('with the default world', () => {
     expect(done.state).toBe('failed');
     expect(done.execution?.rolloutCompleteAt).toBeDefined();
     expect(done.execution?.failure?.step).toBe('error-ratio');
-    expect(done.execution?.failure?.message).toMatch(/^metrics did not recover — the cause may not be this release: .* last value 0\.004/);
-    expect(done.execution?.failure?.hint).toMatch(/^metrics did not recover — the cause may not be this release; check dependencies/);
+    expect(done.execution?.failure?.message).toMatch(
+      /^metrics did not recover — the cause may not be this release: .* last value 0\.004/,
+    );
+    expect(done.execution?.failure?.hint).toMatch(
+      /^metrics did not recover — the cause may not be this release; check dependencies/,
+    );
   });
 });
 
-test('an image that never becomes ready: the wait fails at the progress deadline with kubectl\'s message', async () => {
+test("an image that never becomes ready: the wait fails at the progress deadline with kubectl's message", async () => {
   world = await startWorld({ progressDeadlineSeconds: 1 });
   world.kubeSim.markImage('registry.example.com/payments-api:1.4.2', 'unready');
   const incident = await world.approvedIncident({ runbook: fastRunbook(await world.runbook()) });
@@ -185,7 +222,10 @@ test('an image that never becomes ready: the wait fails at the progress deadline
 
   const done = await world.repo.require(incident.id);
   expect(done.state).toBe('failed');
-  expect(done.execution?.failure).toMatchObject({ step: 'wait', message: 'deployment "payments-api" exceeded its progress deadline' });
+  expect(done.execution?.failure).toMatchObject({
+    step: 'wait',
+    message: 'deployment "payments-api" exceeded its progress deadline',
+  });
   expect(done.execution?.failure?.hint).toMatch(/progressDeadlineSeconds \(1s\)/);
   expect(done.execution?.steps.find((s) => s.id === 'healthz')?.status).toBe('pending');
   expect(Date.now() - started).toBeLessThan(15_000);

@@ -25,7 +25,10 @@ export function makeExecutor(w: WorldClients, overrides: Partial<ExecutorDeps> =
 }
 
 /** PATCH requests the Kubernetes simulator received for one Deployment. */
-export function deploymentPatches<R extends { method: string; path: string }>(requests: readonly R[], name = 'payments-api'): R[] {
+export function deploymentPatches<R extends { method: string; path: string }>(
+  requests: readonly R[],
+  name = 'payments-api',
+): R[] {
   return requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${name}`));
 }
 

@@ -16,7 +16,8 @@ test('a full payments-api run: announce, undo, wait, healthz, error ratio — ev
   const progress: string[] = [];
   const finished: string[] = [];
   const executor = makeExecutor(world, {
-    onProgress: async (i) => void progress.push(i.execution?.steps.map((s) => `${s.id}:${s.status}`).join(',') ?? ''),
+    onProgress: async (i) =>
+      void progress.push(i.execution?.steps.map((s) => `${s.id}:${s.status}`).join(',') ?? ''),
     onFinished: async (i) => void finished.push(i.state),
   });
 
@@ -44,12 +45,18 @@ test('a full payments-api run: announce, undo, wait, healthz, error ratio — ev
   expect(patches).toHaveLength(1);
   expect(patches[0]!.contentType).toContain('application/json-patch+json');
   expect(JSON.parse(patches[0]!.body)[0]).toMatchObject({ op: 'test', path: '/metadata/resourceVersion' });
-  expect(world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image).toBe('registry.example.com/payments-api:1.4.2');
+  expect(
+    world.kubeSim.getDeploymentRaw('payments', 'payments-api')!.spec.template.spec.containers[0].image,
+  ).toBe('registry.example.com/payments-api:1.4.2');
 
   const posted = world.slackSim.messages('C0PAYMENTS').map((m) => m.text);
-  expect(posted).toEqual([`:rewind: Rolling back payments-api to revision 2 (registry.example.com/payments-api:1.4.2) — incident ${incident.id}`]);
+  expect(posted).toEqual([
+    `:rewind: Rolling back payments-api to revision 2 (registry.example.com/payments-api:1.4.2) — incident ${incident.id}`,
+  ]);
 
-  const actions = (await world.audit.read({ incidentId: incident.id })).map((r) => `${r.action}${r.details['step'] ? `:${String(r.details['step'])}` : ''}`);
+  const actions = (await world.audit.read({ incidentId: incident.id })).map(
+    (r) => `${r.action}${r.details['step'] ? `:${String(r.details['step'])}` : ''}`,
+  );
   expect(actions).toEqual([
     'execution.started',
     'step.started:announce',

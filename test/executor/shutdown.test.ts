@@ -12,11 +12,20 @@ afterEach(async () => {
 
 test('stop({ graceMs }) abandons a long step at grace, releases the lease, and another replica resumes immediately', async () => {
   const rb = fastRunbook(await world.runbook());
-  rb.steps.splice(2, 0, { id: 'settle', type: 'wait', with: { duration: 1_500 }, retry: { attempts: 1, backoff: 1000 } });
+  rb.steps.splice(2, 0, {
+    id: 'settle',
+    type: 'wait',
+    with: { duration: 1_500 },
+    retry: { attempts: 1, backoff: 1000 },
+  });
   const incident = await world.approvedIncident({ runbook: rb });
   const first = makeExecutor(world, { leaseTtlMs: 60_000 });
   const run = first.run(incident.id);
-  await waitUntil(async () => (await world.repo.require(incident.id)).execution?.steps.find((s) => s.id === 'settle')?.status === 'running');
+  await waitUntil(
+    async () =>
+      (await world.repo.require(incident.id)).execution?.steps.find((s) => s.id === 'settle')?.status ===
+      'running',
+  );
 
   const t0 = Date.now();
   await first.stop({ graceMs: 100 });

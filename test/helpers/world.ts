@@ -1,6 +1,6 @@
 /**
  * The test world: the sandbox simulators (Kubernetes, Prometheus + health URLs, Slack) started
- * in-process from the default scenario, and rollbot's real parts wired to them over HTTP — a
+ * in-process from the default scenario, the GitHub double, and rollbot's real parts wired to them over HTTP — a
  * Redis store under a unique prefix, the incident repository, the audit log, KubeGateway,
  * SlackGateway, Octokit. `connectWorld(endpoints)` builds the same clients from URLs only, for a
  * child process (crash tests) sharing the world. Always `await world.close()`.
@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from '../../src/metrics/registry.js';
 import { ClusterPlanner } from '../../src/planning/planner.js';
 import { loadRunbooks } from '../../src/runbooks/load.js';
 import type { Runbook } from '../../src/runbooks/schema.js';
+import { startGitHubDouble, type GitHubDouble } from '../../src/sandbox/github/index.js';
 import { startKubeSimulator, type KubeSimulator } from '../../src/sandbox/kube/index.js';
 import { startPrometheusSimulator, type PrometheusSimulator } from '../../src/sandbox/prometheus/index.js';
 import { loadScenario } from '../../src/sandbox/scenario/load.js';
@@ -29,6 +30,7 @@ import { dropPrefix } from './redis.js';
 
 export const SLACK_TOKEN = 'xoxb-test-world';
 export const SLACK_SIGNING_SECRET = 'world-signing-secret';
+export const GITHUB_TOKEN = 'ghp_testworld';
 export const RUNBOOKS_DIR = new URL('../../runbooks/', import.meta.url).pathname;
 
 /** Everything a second process needs to join the same world. */
@@ -67,6 +69,7 @@ export interface World extends WorldClients {
   kubeSim: KubeSimulator;
   prometheusSim: PrometheusSimulator;
   slackSim: SlackSimulator;
+  githubSim: GitHubDouble;
   planner: ClusterPlanner;
   /** An approved incident for `service`, planned against the live cluster, stored in Redis. */
   approvedIncident(opts?: ApprovedIncidentOptions): Promise<Incident>;
@@ -94,7 +97,15 @@ export interface ApprovedIncidentOptions {
 
 function silentSlackLogger(): SlackLogger {
   const nop = () => undefined;
-  return { debug: nop, info: nop, warn: nop, error: nop, setLevel: nop, getLevel: () => LogLevel.ERROR, setName: nop };
+  return {
+    debug: nop,
+    info: nop,
+    warn: nop,
+    error: nop,
+    setLevel: nop,
+    getLevel: () => LogLevel.ERROR,
+    setName: nop,
+  };
 }
 
 export function connectWorld(endpoints: WorldEndpoints, opts: { logLevel?: string } = {}): WorldClients {
@@ -103,7 +114,11 @@ export function connectWorld(endpoints: WorldEndpoints, opts: { logLevel?: strin
   const clock = systemClock;
   const dest = memoryDestination();
   const log = createLogger({ level: opts.logLevel ?? 'debug', destination: dest });
-  const slackClient = new WebClient(endpoints.slackToken, { slackApiUrl: endpoints.slackApiUrl, logger: silentSlackLogger(), retryConfig: { retries: 0 } });
+  const slackClient = new WebClient(endpoints.slackToken, {
+    slackApiUrl: endpoints.slackApiUrl,
+    logger: silentSlackLogger(),
+    retryConfig: { retries: 0 },
+  });
   return {
     endpoints,
     redis,
@@ -112,7 +127,11 @@ export function connectWorld(endpoints: WorldEndpoints, opts: { logLevel?: strin
     audit: new AuditLog(store, { clock, log }),
     kube: KubeGateway.fromOptions({ kubeconfigYaml: endpoints.kubeconfigYaml }),
     slack: new WebClientGateway(slackClient),
-    github: new Octokit({ baseUrl: endpoints.githubUrl ?? 'http://127.0.0.1:9', auth: 'ghp_test', request: { retries: 0 } }),
+    github: new Octokit({
+      baseUrl: endpoints.githubUrl ?? 'http://127.0.0.1:9',
+      auth: GITHUB_TOKEN,
+      request: { retries: 0 },
+    }),
     clock,
     log,
     logLines: dest.lines,
@@ -133,7 +152,13 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   opts.scenario?.(scenario);
   const kubeSim = await startKubeSimulator({ scenario, stepMs: scenario.cluster.stepMs });
   const prometheusSim = await startPrometheusSimulator({ scenario, kube: kubeSim });
-  const slackSim = await startSlackSimulator({ scenario, botToken: SLACK_TOKEN, signingSecret: SLACK_SIGNING_SECRET, rateLimit: false });
+  const slackSim = await startSlackSimulator({
+    scenario,
+    botToken: SLACK_TOKEN,
+    signingSecret: SLACK_SIGNING_SECRET,
+    rateLimit: false,
+  });
+  const githubSim = await startGitHubDouble({ scenario, token: GITHUB_TOKEN });
   const endpoints: WorldEndpoints = {
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix: `test:${crypto.randomUUID()}:`,
@@ -141,13 +166,17 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     slackApiUrl: slackSim.apiUrl,
     slackToken: SLACK_TOKEN,
     prometheusUrl: prometheusSim.url,
+    githubUrl: githubSim.url,
   };
   const clients = connectWorld(endpoints);
-  const planner = new ClusterPlanner(clients.kube, undefined);
+  const planner = new ClusterPlanner(clients.kube, clients.github);
   const runbook = async (name = 'payments-api'): Promise<Runbook> => {
     const { runbooks, errors } = await loadRunbooks(RUNBOOKS_DIR);
     const found = runbooks.find((r) => r.runbook.name === name);
-    if (!found) throw new Error(`runbook ${name} not found in ${RUNBOOKS_DIR}: ${errors.map((e) => e.message).join('; ')}`);
+    if (!found)
+      throw new Error(
+        `runbook ${name} not found in ${RUNBOOKS_DIR}: ${errors.map((e) => e.message).join('; ')}`,
+      );
     return structuredClone(found.runbook);
   };
 
@@ -157,12 +186,18 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     kubeSim,
     prometheusSim,
     slackSim,
+    githubSim,
     planner,
     runbook,
     async approvedIncident(o = {}) {
       const rb = o.runbook ?? (await runbook());
       const service = o.service ?? rb.service;
-      const target = { namespace: typeof rb.target.namespace === 'string' ? rb.target.namespace : rb.target.namespace.default!, deployment: typeof rb.target.deployment === 'string' ? rb.target.deployment : rb.target.deployment.default! };
+      const target = {
+        namespace:
+          typeof rb.target.namespace === 'string' ? rb.target.namespace : rb.target.namespace.default!,
+        deployment:
+          typeof rb.target.deployment === 'string' ? rb.target.deployment : rb.target.deployment.default!,
+      };
       const plan = await planner.plan(rb, target, { toRevision: o.toRevision ?? 0 });
       const now = clients.clock.now();
       const incident: Incident = {
@@ -181,13 +216,14 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
         approvedAt: now,
       };
       const created = await clients.repo.createIfNoneOpen(incident);
-      if (!created.created) throw new Error(`service ${service} already has open incident ${created.incident.id}`);
+      if (!created.created)
+        throw new Error(`service ${service} already has open incident ${created.incident.id}`);
       return incident;
     },
     async close() {
       await dropPrefix(clients.redis, endpoints.prefix).catch(() => undefined);
       await clients.closeClients();
-      await Promise.allSettled([kubeSim.close(), prometheusSim.close(), slackSim.close()]);
+      await Promise.allSettled([kubeSim.close(), prometheusSim.close(), slackSim.close(), githubSim.close()]);
     },
   };
 }

@@ -176,13 +176,28 @@ cluster:
 
   test('API server failures are upstream_failed and retryable', async () => {
     w = await startWorld();
-    w.sim.faults.add({ method: 'GET', pathPattern: '/deployments/payments-api', status: 503 });
+    // Reads are retried (4 attempts, bounded backoff): only a failure that persists surfaces.
+    const outage = w.sim.faults.add({
+      method: 'GET',
+      pathPattern: '/deployments/payments-api',
+      status: 503,
+      times: 4,
+    });
     const err = (await w.gw.planUndo(NS, NAME).catch((e: unknown) => e)) as RollbotError;
     expect(err.code).toBe('upstream_failed');
     expect(err.details?.['retryable']).toBe(true);
-    w.sim.faults.add({ method: 'GET', pathPattern: '/deployments/payments-api', dropConnection: true });
+    outage.remove();
+    w.sim.faults.add({
+      method: 'GET',
+      pathPattern: '/deployments/payments-api',
+      dropConnection: true,
+      times: 4,
+    });
     expect(await w.gw.planUndo(NS, NAME).catch((e: unknown) => (e as RollbotError).code)).toBe(
       'upstream_failed',
     );
+    // A single failed read is absorbed by the retry.
+    w.sim.faults.add({ method: 'GET', pathPattern: '/deployments/payments-api', status: 503, times: 1 });
+    expect((await w.gw.planUndo(NS, NAME)).deployment).toBe(NAME);
   });
 });

@@ -5,7 +5,13 @@ import { EffectLedger } from '../../src/steps/effects.js';
 import type { StepContext } from '../../src/steps/types.js';
 import type { World } from '../helpers/world.js';
 
-export function stepContext<P>(world: World, incident: Incident, stepId: string, params: P, opts: { signal?: AbortSignal; lines?: string[]; fetch?: typeof fetch } = {}): StepContext<P> {
+export function stepContext<P>(
+  world: World,
+  incident: Incident,
+  stepId: string,
+  params: P,
+  opts: { signal?: AbortSignal; lines?: string[]; fetch?: typeof fetch } = {},
+): StepContext<P> {
   return {
     incident,
     stepId,

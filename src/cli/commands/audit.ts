@@ -5,43 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AuditLog, exportRecords, type ExportFormat } from '../../audit/index.js';
-import { asRollbotError } from '../../core/errors.js';
 import { parseDuration } from '../../runbooks/duration.js';
-import { RedisStore, createRedisClient } from '../../store/index.js';
+import { type ConnOptions, withConnection, withStore } from '../redis-options.js';
 
-interface ConnOptions {
-  redisUrl: string;
-  prefix: string;
-}
-
-function withConnection(cmd: Command): Command {
-  return cmd
-    .option(
-      '--redis-url <url>',
-      'Redis URL (env REDIS_URL)',
-      process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    )
-    .option(
-      '--prefix <prefix>',
-      'key prefix (env REDIS_KEY_PREFIX)',
-      process.env.REDIS_KEY_PREFIX ?? 'rollbot:',
-    );
-}
-
-/** Opens the store, runs `fn`, closes the client; failures become a message on stderr and exit code 1. */
 async function withAuditLog(opts: ConnOptions, fn: (log: AuditLog) => Promise<void>): Promise<void> {
-  const redis = createRedisClient({ url: opts.redisUrl });
-  redis.on('error', () => undefined); // surfaced by the failing command instead
-  const store = new RedisStore(redis, opts.prefix);
-  try {
-    await fn(new AuditLog(store));
-  } catch (err) {
-    const e = asRollbotError(err);
-    process.stderr.write(`error: ${e.operatorMessage}\n`);
-    process.exitCode = 1;
-  } finally {
-    await store.close();
-  }
+  await withStore(opts, (store) => fn(new AuditLog(store)));
 }
 
 export function register(program: Command): void {

@@ -1,0 +1,23 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { type ConnOptions, withConnection, withStore } from '../redis-options.js';
+
+export function register(program: Command): void {
+  withConnection(
+    program
+      .command('postmortem <incident>')
+      .description('print the postmortem draft (Markdown) rollbot wrote when the incident finished')
+      .option('--out <file>', 'write it to this file instead of stdout'),
+  ).action(async (incident: string, opts: ConnOptions & { out?: string }) => {
+    await withStore(opts, async (store) => {
+      const markdown = await store.get(`postmortem:${incident}`);
+      if (!markdown) {
+        process.stderr.write(`error: no postmortem for ${incident}: the incident is unknown, not finished yet, or older than 90 days\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (opts.out) await writeFile(opts.out, markdown);
+      else process.stdout.write(markdown);
+    });
+  });
+}
