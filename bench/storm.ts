@@ -79,6 +79,11 @@ export async function runStorm(bench: Bench): Promise<StormResult> {
   }
   const settleSeconds = (performance.now() - s0) / 1000;
   clearInterval(sampler);
+  const died = bench.bot.exited();
+  if (died)
+    throw new Error(
+      `the bot process ended during the storm (${died}); last output:\n${bench.bot.tail.slice(-10).join('\n')}`,
+    );
   const mem = await bench.bot.memory();
 
   const serviceChannels = new Set(Array.from({ length: STORM_SERVICES }, (_, i) => channelId(i)));

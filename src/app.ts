@@ -35,12 +35,18 @@ import { type SlackGateway, WebClientGateway } from './slack/gateway.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { createStepRegistry } from './steps/registry.js';
 import type { Store } from './store/index.js';
+import { every } from './core/periodic.js';
 import { Throttle } from './core/throttle.js';
+import { trimOnce } from './audit/retention.js';
 import { publishPostmortem } from './postmortem/publish.js';
 
 /** Runbooks may read only RUNBOOK_VAR_* from the environment: secrets never reach a runbook's text. */
 function runbookVars(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('RUNBOOK_VAR_') && e[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[0].startsWith('RUNBOOK_VAR_') && e[1] !== undefined,
+    ),
+  );
 }
 
 /** The thread gets the draft's head in a code block; the full text is in the store and the issue. */
@@ -89,7 +95,10 @@ export interface RollbotApp {
 async function loadRegistry(config: Config, github: Octokit | undefined): Promise<RunbookRegistry> {
   const gh = config.runbooks.github;
   if (!gh) return RunbookRegistry.fromDir(config.runbooks.dir);
-  if (!github) throw new RollbotError('config_invalid', 'RUNBOOKS_GITHUB_REPO is set but GITHUB_TOKEN is not', { hint: 'set GITHUB_TOKEN' });
+  if (!github)
+    throw new RollbotError('config_invalid', 'RUNBOOKS_GITHUB_REPO is set but GITHUB_TOKEN is not', {
+      hint: 'set GITHUB_TOKEN',
+    });
   return RunbookRegistry.fromGitHub(github, { repo: gh.repo, ref: gh.ref, path: gh.path });
 }
 
@@ -99,19 +108,29 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const log = world.log ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   const github =
-    world.github ?? (config.github.token ? new Octokit({ auth: config.github.token, baseUrl: config.github.apiUrl }) : undefined);
+    world.github ??
+    (config.github.token
+      ? new Octokit({ auth: config.github.token, baseUrl: config.github.apiUrl })
+      : undefined);
   const registry = world.registry ?? (await loadRegistry(config, github));
   const slack =
     world.slack ??
     new WebClientGateway(
-      new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 2 } }),
+      new WebClient(config.slack.botToken, {
+        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+        retryConfig: { retries: 2 },
+      }),
       () => clock.now(),
     );
 
   const repo = new IncidentRepository(store, clock);
   const auditLog = new AuditLog(store, { clock, log });
   const poster = config.slack.auditChannel
-    ? new AuditChannelPoster({ post: async (text) => void (await slack.postMessage({ channel: config.slack.auditChannel!, text })), clock, log })
+    ? new AuditChannelPoster({
+        post: async (text) => void (await slack.postMessage({ channel: config.slack.auditChannel!, text })),
+        clock,
+        log,
+      })
     : undefined;
   // Every audit record also feeds the audit channel; the record itself is written first.
   const audit: AuditSink = {
@@ -129,11 +148,17 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const cooldowns = new Cooldowns(store);
   const background = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
-    const p = work.catch((err) => log.error({ err }, 'background work failed')).finally(() => background.delete(p));
+    const p = work
+      .catch((err) => log.error({ err }, 'background work failed'))
+      .finally(() => background.delete(p));
     background.add(p);
   };
   // Live progress edits one message; Slack allows ~50 edits/min, so coalesce bursts per incident.
-  const refreshes = new Throttle<Incident>(1000, (i) => i.id, (i) => track(repo.get(i.id).then((cur) => cur && notifier.refresh(cur))));
+  const refreshes = new Throttle<Incident>(
+    1000,
+    (i) => i.id,
+    (i) => track(repo.get(i.id).then((cur) => cur && notifier.refresh(cur))),
+  );
 
   const executor = new Executor({
     repo,
@@ -170,7 +195,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
             : undefined,
         },
       });
-      if (issueUrl) await notifier.thread(incident, `:memo: Postmortem issue opened: <${issueUrl}|${issueUrl}>`);
+      if (issueUrl)
+        await notifier.thread(incident, `:memo: Postmortem issue opened: <${issueUrl}|${issueUrl}>`);
     },
   });
 
@@ -188,10 +214,23 @@ export async function createApp(world: World): Promise<RollbotApp> {
       groupMembers: (g) => slack.usergroupMembers(g).catch(() => undefined),
       displayName: (u) => slack.userName(u),
     },
-    executor: { start: (id) => track(executor.run(id)), cancel: async (id, by) => void (await executor.cancel(id, by)) },
+    executor: {
+      start: (id) => track(executor.run(id)),
+      cancel: async (id, by) => void (await executor.cancel(id, by)),
+    },
     staleness: (incident) => planner.staleness(incident.plan),
   });
-  const intake = new AlertIntake({ store, repo, proposals, registry: () => registry, notifier, audit, clock, log, refresh: (i) => refreshes.push(i) });
+  const intake = new AlertIntake({
+    store,
+    repo,
+    proposals,
+    registry: () => registry,
+    notifier,
+    audit,
+    clock,
+    log,
+    refresh: (i) => refreshes.push(i),
+  });
   const commands = new RollbackCommands({
     registry: () => registry,
     proposals,
@@ -201,7 +240,13 @@ export async function createApp(world: World): Promise<RollbotApp> {
       const entries = await kube.history(ns, name);
       // The Deployment's revision is its newest ReplicaSet's (the controller keeps them equal).
       const current = Math.max(0, ...entries.map((e) => e.revision));
-      return entries.map((e) => ({ revision: e.revision, changeCause: e.changeCause, images: e.images, createdAt: e.createdAt, current: e.revision === current }));
+      return entries.map((e) => ({
+        revision: e.revision,
+        changeCause: e.changeCause,
+        images: e.images,
+        createdAt: e.createdAt,
+        current: e.revision === current,
+      }));
     },
     leaseHolder: async (service) => (await store.getLease(`service:${service}`))?.owner,
     clock,
@@ -224,14 +269,18 @@ export async function createApp(world: World): Promise<RollbotApp> {
       command: (cmd) => commands.handle(cmd),
       // A click on a button whose incident is gone (or a forged value) still gets an answer.
       approve: async (id, user, channel, respond) =>
-        void (await approvals.approve(id, user, { channel, user: user.id, respond }).catch(replyFailure('Approve', id, respond))),
+        void (await approvals
+          .approve(id, user, { channel, user: user.id, respond })
+          .catch(replyFailure('Approve', id, respond))),
       dismiss: async (id, user, channel, respond) =>
-        void (await approvals.dismiss(id, user, { channel, user: user.id, respond }).catch(replyFailure('Dismiss', id, respond))),
+        void (await approvals
+          .dismiss(id, user, { channel, user: user.id, respond })
+          .catch(replyFailure('Dismiss', id, respond))),
     },
   });
 
   let shuttingDown = false;
-  let proposalSweep: NodeJS.Timeout | undefined;
+  const stoppers: (() => void)[] = [];
   const routes: Route[] = [
     ...healthRoutes({
       registry: metrics.registry,
@@ -241,11 +290,29 @@ export async function createApp(world: World): Promise<RollbotApp> {
           () => ({ name: 'store', ok: true }),
           (err: Error) => ({ name: 'store', ok: false, reason: err.message }),
         ),
-        shuttingDown ? { name: 'shutdown', ok: false, reason: 'shutting down' } : { name: 'shutdown', ok: true },
+        shuttingDown
+          ? { name: 'shutdown', ok: false, reason: 'shutting down' }
+          : { name: 'shutdown', ok: true },
       ],
     }),
-    ...webhookRoutes({ config, clock, log, metrics, ingest: async (batch) => void (await intake.ingest(batch)) }),
-    ...(bolt.requestListener ? [slackEventsRoute({ signingSecret: config.slack.signingSecret, clock, log, listener: bolt.requestListener, check: checkSlackPayload })] : []),
+    ...webhookRoutes({
+      config,
+      clock,
+      log,
+      metrics,
+      ingest: async (batch) => void (await intake.ingest(batch)),
+    }),
+    ...(bolt.requestListener
+      ? [
+          slackEventsRoute({
+            signingSecret: config.slack.signingSecret,
+            clock,
+            log,
+            listener: bolt.requestListener,
+            check: checkSlackPayload,
+          }),
+        ]
+      : []),
   ];
   const http = createHttpServer(routes, log);
 
@@ -267,22 +334,28 @@ export async function createApp(world: World): Promise<RollbotApp> {
       const sweepMs = Math.max(500, Math.floor(config.leaseTtlMs / 3));
       executor.start({ intervalMs: sweepMs });
       // Proposals Slack refused (outage, rate limit past retries) are posted once it answers again.
-      let reposting = false;
-      proposalSweep = setInterval(() => {
-        if (reposting || shuttingDown) return;
-        reposting = true;
-        proposals
-          .sweepUnposted()
-          .catch((err: unknown) => log.warn({ err }, 'proposal re-post sweep failed'))
-          .finally(() => (reposting = false));
-      }, sweepMs);
-      proposalSweep.unref();
-      log.info({ url: address.url, mode: config.mode, instance: config.instanceId, services: registry.services() }, 'rollbot is listening');
+      stoppers.push(
+        every(
+          sweepMs,
+          () => (shuttingDown ? Promise.resolve() : proposals.sweepUnposted()),
+          (err) => log.warn({ err }, 'proposal re-post sweep failed'),
+        ),
+      );
+      const retention = config.auditRetentionMs;
+      if (retention) {
+        const trim = () =>
+          trimOnce({ audit: auditLog, store, olderThanMs: retention, owner: config.instanceId, log });
+        stoppers.push(every(3_600_000, trim, (err) => log.warn({ err }, 'audit retention trim failed')));
+      }
+      log.info(
+        { url: address.url, mode: config.mode, instance: config.instanceId, services: registry.services() },
+        'rollbot is listening',
+      );
       return address;
     },
     async stop() {
       shuttingDown = true;
-      clearInterval(proposalSweep);
+      for (const stop of stoppers.splice(0)) stop();
       await http.close(config.shutdownGraceMs);
       await bolt.stop();
       await executor.stop({ graceMs: config.shutdownGraceMs });

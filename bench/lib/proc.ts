@@ -14,6 +14,8 @@ export interface Child {
   url: string;
   /** The last lines the child wrote (stdout and stderr), for error reports. */
   tail: string[];
+  /** How the process ended (exit code or signal), or undefined while it runs. */
+  exited(): string | undefined;
   /** Kernel-recorded memory of the process, in MB: current RSS and peak RSS (VmHWM). */
   memory(): Promise<{ rssMb: number; peakMb: number }>;
   stop(): Promise<void>;
@@ -73,6 +75,8 @@ function child(proc: ChildProcess, url: string, tail: string[]): Child {
     proc,
     url,
     tail,
+    exited: () =>
+      proc.exitCode !== null || proc.signalCode !== null ? `${proc.exitCode ?? proc.signalCode}` : undefined,
     async memory() {
       const status = await readFile(`/proc/${proc.pid}/status`, 'utf8');
       const kb = (field: string) =>
@@ -81,7 +85,8 @@ function child(proc: ChildProcess, url: string, tail: string[]): Child {
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
+        // Already gone (exit code, or killed by a signal: then exitCode stays null).
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
         const kill = setTimeout(() => proc.kill('SIGKILL'), 8000);
         proc.once('exit', () => {
           clearTimeout(kill);

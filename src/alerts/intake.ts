@@ -52,7 +52,11 @@ function summarize(prev: AlertSummary | undefined, fresh: Alert[], now: number):
     lastAt: now,
     summary: prev?.summary ?? first.summary,
     labels: prev?.labels ?? first.labels,
-    links: prev?.links ?? { generatorURL: first.generatorURL, dashboardURL: first.dashboardURL, runbookURL: first.runbookURL },
+    links: prev?.links ?? {
+      generatorURL: first.generatorURL,
+      dashboardURL: first.dashboardURL,
+      runbookURL: first.runbookURL,
+    },
     resolvedAt: undefined,
   };
 }
@@ -62,7 +66,10 @@ export class AlertIntake {
 
   async ingest(batch: AlertBatch): Promise<IntakeResult> {
     const result: IntakeResult = { proposals: [], joined: 0, deduplicated: 0, resolved: 0, unrouted: 0 };
-    const byService = new Map<string, { route: Extract<ReturnType<RunbookRegistry['routeAlert']>, { matched: true }>; alerts: Alert[] }>();
+    const byService = new Map<
+      string,
+      { route: Extract<ReturnType<RunbookRegistry['routeAlert']>, { matched: true }>; alerts: Alert[] }
+    >();
     const registry = this.d.registry();
     for (const alert of batch.alerts) {
       const route = registry.routeAlert(alert.labels);
@@ -93,12 +100,17 @@ export class AlertIntake {
       actor: { type: 'system', name: alert.source },
       details: { reason, summary: alert.summary, labels: alert.labels, fingerprint: alert.fingerprint },
     });
-    await this.d.notifier.unrouted(alert.summary, alert.labels, reason).catch((err) => this.d.log.warn({ err }, 'fallback channel post failed'));
+    await this.d.notifier
+      .unrouted(alert.summary, alert.labels, reason)
+      .catch((err) => this.d.log.warn({ err }, 'fallback channel post failed'));
   }
 
   private async firing(
     service: string,
-    route: { runbook: Parameters<Proposals['open']>[0]['loaded']; target: { namespace: string; deployment: string } },
+    route: {
+      runbook: Parameters<Proposals['open']>[0]['loaded'];
+      target: { namespace: string; deployment: string };
+    },
     alerts: Alert[],
     result: IntakeResult,
   ) {
@@ -106,7 +118,10 @@ export class AlertIntake {
     const fresh: Alert[] = [];
     const repeats: { alert: Alert; incidentId: string }[] = [];
     for (const alert of alerts) {
-      const claimed = await this.d.store.set(seenKey(alert), 'pending', { ifAbsent: true, ttlMs: SEEN_TTL_MS });
+      const claimed = await this.d.store.set(seenKey(alert), 'pending', {
+        ifAbsent: true,
+        ttlMs: SEEN_TTL_MS,
+      });
       if (claimed) fresh.push(alert);
       else repeats.push({ alert, incidentId: (await this.d.store.get(seenKey(alert))) ?? 'pending' });
     }
@@ -122,7 +137,11 @@ export class AlertIntake {
       if (incidentId.startsWith('inc-')) {
         const incident = await this.d.repo.get(incidentId);
         if (incident && ['proposed', 'approved', 'running'].includes(incident.state)) {
-          const updated = await this.d.proposals.joinAlerts(incidentId, (cur) => ({ ...cur!, deliveries: (cur?.deliveries ?? 0) + 1, lastAt: now }));
+          const updated = await this.d.proposals.joinAlerts(incidentId, (cur) => ({
+            ...cur!,
+            deliveries: (cur?.deliveries ?? 0) + 1,
+            lastAt: now,
+          }));
           this.d.refresh(updated);
         }
       }
@@ -133,7 +152,13 @@ export class AlertIntake {
         action: 'alert.received',
         actor: { type: 'system', name: alert.source },
         service,
-        details: { summary: alert.summary, fingerprint: alert.fingerprint, groupKey: alert.groupKey, labels: alert.labels, startsAt: alert.startsAt },
+        details: {
+          summary: alert.summary,
+          fingerprint: alert.fingerprint,
+          groupKey: alert.groupKey,
+          labels: alert.labels,
+          startsAt: alert.startsAt,
+        },
       });
     }
     const open = await this.d.repo.openFor(service);
@@ -151,7 +176,8 @@ export class AlertIntake {
       });
       if (outcome.kind === 'refused') {
         // Cooldown or freeze: Proposals audited the refusal; do not propose.
-        for (const alert of fresh) await this.d.store.set(seenKey(alert), `refused:${outcome.reason}`, { ttlMs: SEEN_TTL_MS });
+        for (const alert of fresh)
+          await this.d.store.set(seenKey(alert), `refused:${outcome.reason}`, { ttlMs: SEEN_TTL_MS });
         return;
       }
       incident = outcome.incident;
@@ -169,7 +195,10 @@ export class AlertIntake {
     for (const alert of alerts) {
       const incidentId = await this.d.store.get(seenKey(alert));
       if (!incidentId?.startsWith('inc-')) continue;
-      const done = await this.d.store.set(`${seenKey(alert)}:resolved`, '1', { ifAbsent: true, ttlMs: SEEN_TTL_MS });
+      const done = await this.d.store.set(`${seenKey(alert)}:resolved`, '1', {
+        ifAbsent: true,
+        ttlMs: SEEN_TTL_MS,
+      });
       if (!done) continue; // resolved notifications repeat too
       result.resolved++;
       const res = await this.d.repo.update(incidentId, (cur) => {
@@ -190,7 +219,11 @@ export class AlertIntake {
         actor: { type: 'system', name: alert.source },
         incidentId,
         service: res.incident.service,
-        details: { fingerprint: alert.fingerprint, endsAt: alert.endsAt, allResolved: Boolean(res.incident.alerts?.resolvedAt) },
+        details: {
+          fingerprint: alert.fingerprint,
+          endsAt: alert.endsAt,
+          allResolved: Boolean(res.incident.alerts?.resolvedAt),
+        },
       });
       if (res.ok) this.d.refresh(res.incident);
     }

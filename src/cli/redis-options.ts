@@ -10,8 +10,16 @@ export interface ConnOptions {
 
 export function withConnection(cmd: Command): Command {
   return cmd
-    .option('--redis-url <url>', 'Redis URL (env REDIS_URL)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
-    .option('--prefix <prefix>', 'key prefix (env REDIS_KEY_PREFIX)', process.env.REDIS_KEY_PREFIX ?? 'rollbot:');
+    .option(
+      '--redis-url <url>',
+      'Redis URL (env REDIS_URL)',
+      process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    )
+    .option(
+      '--prefix <prefix>',
+      'key prefix (env REDIS_KEY_PREFIX)',
+      process.env.REDIS_KEY_PREFIX ?? 'rollbot:',
+    );
 }
 
 /** Opens the store, runs `fn`, closes the client; failures become a message on stderr and exit code 1. */

@@ -27,7 +27,14 @@ export interface SandboxWorld {
   kubeconfigPath: string;
   kube: KubeGateway;
   github: Octokit;
-  secrets: { signingSecret: string; botToken: string; alertmanagerToken: string; genericSecret: string; grafanaToken: string; githubToken: string };
+  secrets: {
+    signingSecret: string;
+    botToken: string;
+    alertmanagerToken: string;
+    genericSecret: string;
+    grafanaToken: string;
+    githubToken: string;
+  };
   /** Values runbooks may read as {{ env.NAME }} (e.g. the simulated services' health URLs). */
   runbookEnv: Record<string, string>;
   /** The config with every external endpoint pointed at the simulators. */
@@ -60,7 +67,10 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     grafanaToken: secret('gf-'),
     githubToken: `ghp_${secret()}`,
   };
-  const kubeSim = await startKubeSimulator({ scenario, ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}) });
+  const kubeSim = await startKubeSimulator({
+    scenario,
+    ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
+  });
   const prometheus = await startPrometheusSimulator({ scenario, kube: kubeSim });
   const slackSim = await startSlackSimulator({
     scenario,

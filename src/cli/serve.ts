@@ -34,11 +34,24 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
       const world = await startSandboxWorld({ log, withConsole: false });
       closeWorld = world.close;
       config = world.configure(config);
-      app = await createApp({ config, store: storeFor(config), kube: world.kube, github: world.github, log, runbookEnv: world.runbookEnv });
+      app = await createApp({
+        config,
+        store: storeFor(config),
+        kube: world.kube,
+        github: world.github,
+        log,
+        runbookEnv: world.runbookEnv,
+      });
       world.attach((await app.start()).url);
-      log.info({ kubeconfig: world.kubeconfigPath, slack: world.slackSim.url, prometheus: world.prometheus.url }, 'sandbox world ready');
+      log.info(
+        { kubeconfig: world.kubeconfigPath, slack: world.slackSim.url, prometheus: world.prometheus.url },
+        'sandbox world ready',
+      );
     } else {
-      const kube = KubeGateway.fromOptions({ kubeconfigPath: config.kube.kubeconfigPath, context: config.kube.context });
+      const kube = KubeGateway.fromOptions({
+        kubeconfigPath: config.kube.kubeconfigPath,
+        context: config.kube.context,
+      });
       app = await createApp({ config, store: storeFor(config), kube, log });
       await app.start();
     }

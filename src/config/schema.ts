@@ -4,7 +4,12 @@ import { z } from 'zod';
  * Every setting rollbot reads, from environment variables. One zod schema, one typed object.
  * `.env.example` documents each variable; test/config/config.test.ts keeps the two in step.
  */
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
 const durationMs = z
@@ -24,14 +29,29 @@ export const envSchema = z.object({
   INSTANCE_ID: z.string().min(1).optional(),
 
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, 'expected a bot token starting with xoxb-').optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[bp]-/, 'expected a bot token starting with xoxb-')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
+    .optional(),
   SLACK_API_URL: url.optional(),
-  SLACK_AUDIT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a channel id like C0123ABCD').optional(),
-  SLACK_FALLBACK_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a channel id like C0123ABCD').optional(),
+  SLACK_AUDIT_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]+$/, 'expected a channel id like C0123ABCD')
+    .optional(),
+  SLACK_FALLBACK_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]+$/, 'expected a channel id like C0123ABCD')
+    .optional(),
 
   STORE: z.enum(['redis', 'memory']).optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…')
+    .optional(),
   REDIS_SENTINELS: list.optional(),
   REDIS_SENTINEL_NAME: z.string().optional(),
   REDIS_CLUSTER_NODES: list.optional(),
@@ -46,7 +66,10 @@ export const envSchema = z.object({
   PROMETHEUS_URL: url.optional(),
 
   RUNBOOKS_DIR: z.string().default('runbooks'),
-  RUNBOOKS_GITHUB_REPO: z.string().regex(/^[^/]+\/[^/]+$/, 'expected owner/repo').optional(),
+  RUNBOOKS_GITHUB_REPO: z
+    .string()
+    .regex(/^[^/]+\/[^/]+$/, 'expected owner/repo')
+    .optional(),
   RUNBOOKS_GITHUB_REF: z.string().default('main'),
   RUNBOOKS_GITHUB_PATH: z.string().default('runbooks'),
 
@@ -68,8 +91,10 @@ export type Env = z.infer<typeof envSchema>;
 export const fixHints: Partial<Record<keyof Env, string>> = {
   SLACK_SIGNING_SECRET: 'copy it from your Slack app: Basic Information → App Credentials → Signing Secret',
   SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-…) from your Slack app: OAuth & Permissions',
-  SLACK_APP_TOKEN: 'create an app-level token with connections:write under Basic Information (Socket Mode only)',
-  REDIS_URL: 'point it at your Redis, e.g. redis://redis:6379/0, or set REDIS_SENTINELS / REDIS_CLUSTER_NODES',
+  SLACK_APP_TOKEN:
+    'create an app-level token with connections:write under Basic Information (Socket Mode only)',
+  REDIS_URL:
+    'point it at your Redis, e.g. redis://redis:6379/0, or set REDIS_SENTINELS / REDIS_CLUSTER_NODES',
   GITHUB_API_URL: 'for GitHub Enterprise use https://<host>/api/v3',
   PORT: 'choose a free TCP port, e.g. 3000',
 };

@@ -16,10 +16,19 @@ export interface Route {
   handler: Handler;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -69,7 +78,13 @@ export function createHttpServer(routes: Route[], log: Logger, timeouts: HttpTim
       const status = httpStatusFor(e.code);
       // 5xx bodies never carry internals; the log has them.
       log.error({ err: e, path, method: req.method }, 'request failed');
-      sendJson(res, status, status >= 500 ? { error: e.code, reason: 'internal error; see rollbot logs' } : { error: e.code, reason: e.message });
+      sendJson(
+        res,
+        status,
+        status >= 500
+          ? { error: e.code, reason: 'internal error; see rollbot logs' }
+          : { error: e.code, reason: e.message },
+      );
     }
   });
   server.keepAliveTimeout = 5000;
@@ -77,9 +92,19 @@ export function createHttpServer(routes: Route[], log: Logger, timeouts: HttpTim
   // socket errors must never surface as an unhandled 'error' event.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable && !socket.destroyed) {
-      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      const body = JSON.stringify({ error: 'bad_request', reason: `malformed or too slow HTTP request (${err.code ?? 'error'})` });
-      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request';
+      const body = JSON.stringify({
+        error: 'bad_request',
+        reason: `malformed or too slow HTTP request (${err.code ?? 'error'})`,
+      });
+      socket.end(
+        `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     } else socket.destroy();
   });
   return {

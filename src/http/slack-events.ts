@@ -18,7 +18,10 @@ export function slackEventsRoute(deps: {
   log: Logger;
   listener: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Shape check after the signature: a refusal is answered here, never handed to Bolt. */
-  check?: (contentType: string | undefined, raw: Buffer) => { ok: true } | { ok: false; status: number; body: Record<string, unknown> };
+  check?: (
+    contentType: string | undefined,
+    raw: Buffer,
+  ) => { ok: true } | { ok: false; status: number; body: Record<string, unknown> };
 }): Route {
   return {
     method: 'POST',
@@ -28,7 +31,10 @@ export function slackEventsRoute(deps: {
       try {
         raw = await readBody(req, MAX_SLACK_BODY);
       } catch {
-        return sendJson(res, 413, { error: 'payload_too_large', reason: `Slack requests are under ${MAX_SLACK_BODY} bytes` });
+        return sendJson(res, 413, {
+          error: 'payload_too_large',
+          reason: `Slack requests are under ${MAX_SLACK_BODY} bytes`,
+        });
       }
       const verdict = verifySlackSignature(deps.signingSecret, req.headers, raw, deps.clock.now());
       if (!verdict.ok) {
@@ -37,7 +43,10 @@ export function slackEventsRoute(deps: {
       }
       const shape = deps.check?.(req.headers['content-type'], raw);
       if (shape && !shape.ok) {
-        deps.log.warn({ status: shape.status, reason: shape.body.reason }, 'refused a malformed Slack request');
+        deps.log.warn(
+          { status: shape.status, reason: shape.body.reason },
+          'refused a malformed Slack request',
+        );
         return sendJson(res, shape.status, shape.body);
       }
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;

@@ -46,7 +46,10 @@ export function webhookRoutes(deps: {
         path,
         handler: (_req, res) => {
           deps.metrics.alertsReceived.inc({ source, status: '401' });
-          sendJson(res, 401, { error: 'unauthorized', reason: `this webhook is disabled: set ${SETTING[source]} on rollbot and send it with each request` });
+          sendJson(res, 401, {
+            error: 'unauthorized',
+            reason: `this webhook is disabled: set ${SETTING[source]} on rollbot and send it with each request`,
+          });
         },
       };
     }

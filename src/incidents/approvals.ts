@@ -170,6 +170,9 @@ export class Approvals {
     }
     if (approved) {
       this.d.metrics.timeToApprove.observe({ service: incident.service }, (now - incident.createdAt) / 1000);
+      // Only break-glass gets past a cooldown: a second rollback inside it is an oscillation.
+      if (await this.d.cooldowns.active(incident.service, now).catch(() => null))
+        this.d.metrics.oscillations.inc({ service: incident.service });
       this.d.executor.start(incidentId);
     }
     await this.d.notifier

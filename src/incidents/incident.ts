@@ -14,7 +14,13 @@ export type IncidentState =
   | 'expired'; // proposal TTL passed, or superseded by a fresh proposal (stale plan)
 
 export const OPEN_STATES: readonly IncidentState[] = ['proposed', 'approved', 'running'];
-export const FINAL_STATES: readonly IncidentState[] = ['succeeded', 'failed', 'cancelled', 'dismissed', 'expired'];
+export const FINAL_STATES: readonly IncidentState[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'dismissed',
+  'expired',
+];
 
 export interface Person {
   id: string;
@@ -68,7 +74,11 @@ export interface AlertSummary {
   lastAt: number;
   summary: string;
   labels: Record<string, string>;
-  links: { generatorURL?: string | undefined; dashboardURL?: string | undefined; runbookURL?: string | undefined };
+  links: {
+    generatorURL?: string | undefined;
+    dashboardURL?: string | undefined;
+    runbookURL?: string | undefined;
+  };
   resolvedAt?: number | undefined;
 }
 

@@ -7,7 +7,11 @@ import type { Incident, IncidentPlan, Person } from './incident.js';
  * the domain never imports those adapters.
  */
 export interface Planner {
-  plan(runbook: Runbook, target: { namespace: string; deployment: string }, request: Incident['request']): Promise<IncidentPlan>;
+  plan(
+    runbook: Runbook,
+    target: { namespace: string; deployment: string },
+    request: Incident['request'],
+  ): Promise<IncidentPlan>;
   /** Whether the Deployment moved since the plan (new revision or template): approval must refuse. */
   staleness(plan: IncidentPlan): Promise<{ stale: false } | { stale: true; reason: string }>;
 }
@@ -27,7 +31,10 @@ export interface Notifier {
   /** A line in the incident's thread. */
   thread(incident: Incident, text: string): Promise<void>;
   /** A private reply to one person: what happened, why, what next. */
-  tell(to: Audience, message: { what: string; why?: string | undefined; next?: string | undefined }): Promise<void>;
+  tell(
+    to: Audience,
+    message: { what: string; why?: string | undefined; next?: string | undefined },
+  ): Promise<void>;
   /** An alert no runbook handles, for the fallback channel (if configured). */
   unrouted(summary: string, labels: Record<string, string>, reason: string): Promise<void>;
 }
@@ -48,7 +55,8 @@ export interface ExecutionStarter {
 export interface AuditSink {
   append(event: {
     action: string;
-    actor: { type: 'user'; id: string; name?: string | undefined } | { type: 'system'; name?: string | undefined };
+    actor:
+      { type: 'user'; id: string; name?: string | undefined } | { type: 'system'; name?: string | undefined };
     incidentId?: string | undefined;
     service?: string | undefined;
     details?: Record<string, unknown> | undefined;

@@ -61,9 +61,16 @@ export class Proposals {
     });
     if (!gate.ok) {
       // Every refusal is on the record, whoever asked (an alert or a person typing /rollback).
-      const actor = req.requester ? ({ type: 'user', ...req.requester } as const) : ({ type: 'system' } as const);
+      const actor = req.requester
+        ? ({ type: 'user', ...req.requester } as const)
+        : ({ type: 'system' } as const);
       await this.d.audit
-        .append({ action: 'approval.refused', actor, service: runbook.service, details: { reason: gate.reason, message: gate.message, origin: req.origin } })
+        .append({
+          action: 'approval.refused',
+          actor,
+          service: runbook.service,
+          details: { reason: gate.reason, message: gate.message, origin: req.origin },
+        })
         .catch((err) => this.d.log.error({ err, service: runbook.service }, 'could not audit a refusal'));
       return { kind: 'refused', reason: gate.reason, message: gate.message };
     }
@@ -102,8 +109,14 @@ export class Proposals {
     } catch (err) {
       // The record comes before anything is posted: without it, nothing is proposed (invariant 1).
       await this.d.repo
-        .update(incident.id, (cur) => (cur.state === 'proposed' ? { ...cur, state: 'expired', closeReason: 'the audit log could not be written' } : null))
-        .catch((e) => this.d.log.error({ err: e, incidentId: incident.id }, 'could not withdraw an unaudited proposal'));
+        .update(incident.id, (cur) =>
+          cur.state === 'proposed'
+            ? { ...cur, state: 'expired', closeReason: 'the audit log could not be written' }
+            : null,
+        )
+        .catch((e) =>
+          this.d.log.error({ err: e, incidentId: incident.id }, 'could not withdraw an unaudited proposal'),
+        );
       throw err;
     }
     this.d.metrics.proposals.inc({ service: incident.service, origin: req.origin });
@@ -113,7 +126,9 @@ export class Proposals {
   private async record(req: ProposalRequest, incident: Incident): Promise<void> {
     const { runbook } = req.loaded;
     const { plan } = incident;
-    const actor = req.requester ? ({ type: 'user', ...req.requester } as const) : ({ type: 'system' } as const);
+    const actor = req.requester
+      ? ({ type: 'user', ...req.requester } as const)
+      : ({ type: 'system' } as const);
     await this.d.audit.append({
       action: req.origin === 'command' ? 'rollback.requested' : 'proposal.posted',
       actor,
@@ -146,10 +161,18 @@ export class Proposals {
     const claim = `proposal-post:${incident.id}`;
     try {
       // One poster at a time across replicas: the first post and a sweep must not both post.
-      if (!(await this.d.store.set(claim, this.d.clock.now().toString(), { ifAbsent: true, ttlMs: POST_CLAIM_MS })))
+      if (
+        !(await this.d.store.set(claim, this.d.clock.now().toString(), {
+          ifAbsent: true,
+          ttlMs: POST_CLAIM_MS,
+        }))
+      )
         return incident;
     } catch (err) {
-      this.d.log.error({ err, incidentId: incident.id }, 'could not claim the proposal post; the sweep retries');
+      this.d.log.error(
+        { err, incidentId: incident.id },
+        'could not claim the proposal post; the sweep retries',
+      );
       return incident;
     }
     try {
@@ -190,7 +213,10 @@ export class Proposals {
   }
 
   /** Alerts joining an open incident: counters and links only (never a second proposal). */
-  async joinAlerts(incidentId: string, merge: (cur: AlertSummary | undefined) => AlertSummary): Promise<Incident> {
+  async joinAlerts(
+    incidentId: string,
+    merge: (cur: AlertSummary | undefined) => AlertSummary,
+  ): Promise<Incident> {
     const res = await this.d.repo.update(incidentId, (cur) => {
       cur.alerts = merge(cur.alerts);
       return cur;

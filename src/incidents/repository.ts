@@ -35,7 +35,8 @@ export class IncidentRepository {
 
   async require(id: string): Promise<Incident> {
     const incident = await this.get(id);
-    if (!incident) throw new RollbotError('not_found', `incident ${id} does not exist (or expired after 30 days)`);
+    if (!incident)
+      throw new RollbotError('not_found', `incident ${id} does not exist (or expired after 30 days)`);
     return incident;
   }
 
@@ -50,7 +51,9 @@ export class IncidentRepository {
    * Creates the incident if the service has no open one. Returns `{ created }` or the open
    * incident that won (another alert, command or replica got there first).
    */
-  async createIfNoneOpen(incident: Incident): Promise<{ created: true; incident: Incident } | { created: false; incident: Incident }> {
+  async createIfNoneOpen(
+    incident: Incident,
+  ): Promise<{ created: true; incident: Incident } | { created: false; incident: Incident }> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const currentId = await this.store.get(openKey(incident.service));
       const current = currentId ? await this.get(currentId) : null;
@@ -63,16 +66,23 @@ export class IncidentRepository {
       }
       await this.store.del(key(incident.id));
     }
-    throw new RollbotError('conflict', `could not open an incident for ${incident.service}: too much contention`, {
-      hint: 'retry in a moment',
-    });
+    throw new RollbotError(
+      'conflict',
+      `could not open an incident for ${incident.service}: too much contention`,
+      {
+        hint: 'retry in a moment',
+      },
+    );
   }
 
   /**
    * Applies `mutate` atomically. Returns the stored result, or `{ refused: current }` when the
    * mutator returned null. Retries on lost races with the fresh document.
    */
-  async update(id: string, mutate: Mutator): Promise<{ ok: true; incident: Incident } | { ok: false; incident: Incident }> {
+  async update(
+    id: string,
+    mutate: Mutator,
+  ): Promise<{ ok: true; incident: Incident } | { ok: false; incident: Incident }> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const raw = await this.store.get(key(id));
       if (!raw) throw new RollbotError('not_found', `incident ${id} does not exist`);
@@ -86,7 +96,9 @@ export class IncidentRepository {
         return { ok: true, incident: next };
       }
     }
-    throw new RollbotError('conflict', `incident ${id} is changing too fast to update`, { hint: 'retry in a moment' });
+    throw new RollbotError('conflict', `incident ${id} is changing too fast to update`, {
+      hint: 'retry in a moment',
+    });
   }
 
   private async closeIndexes(incident: Incident): Promise<void> {

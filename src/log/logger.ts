@@ -35,7 +35,9 @@ export const REDACT_PATHS = [
   'config.github.token',
 ];
 
-export function createLogger(opts: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; name?: string; destination?: DestinationStream } = {},
+): Logger {
   return pino(
     {
       name: opts.name ?? 'rollbot',
@@ -49,7 +51,10 @@ export function createLogger(opts: { level?: string; name?: string; destination?
 }
 
 /** A child logger for one incident: every line carries the incident id, service and runbook. */
-export function incidentLogger(log: Logger, incident: { id: string; service?: string; runbook?: string }): Logger {
+export function incidentLogger(
+  log: Logger,
+  incident: { id: string; service?: string; runbook?: string },
+): Logger {
   return log.child({ incidentId: incident.id, service: incident.service, runbook: incident.runbook });
 }
 

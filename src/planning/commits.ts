@@ -49,6 +49,9 @@ export async function revertedCommits(
     };
   } catch (err) {
     const status = (err as { status?: number }).status;
-    return { commits: [], note: `could not compare ${base}...${head} on ${repository.github} (${status ?? (err as Error).message})` };
+    return {
+      commits: [],
+      note: `could not compare ${base}...${head} on ${repository.github} (${status ?? (err as Error).message})`,
+    };
   }
 }

@@ -24,7 +24,8 @@ function explainMissing(p: UndoPlan): string {
   if (p.request.toImageTag !== undefined) return reason;
   const wanted = p.request.toRevision ? p.request.toRevision : p.current.revision - 1;
   if (wanted < 1 || wanted >= p.current.revision) return reason;
-  const limit = p.revisionHistoryLimit === undefined ? '' : ` (revisionHistoryLimit: ${p.revisionHistoryLimit})`;
+  const limit =
+    p.revisionHistoryLimit === undefined ? '' : ` (revisionHistoryLimit: ${p.revisionHistoryLimit})`;
   return `${reason} — revision ${wanted} was pruned from the Deployment's history${limit}`;
 }
 
@@ -34,7 +35,11 @@ export class ClusterPlanner implements Planner {
     private readonly github: Octokit | undefined,
   ) {}
 
-  async plan(runbook: Runbook, target: { namespace: string; deployment: string }, request: UndoTarget): Promise<IncidentPlan> {
+  async plan(
+    runbook: Runbook,
+    target: { namespace: string; deployment: string },
+    request: UndoTarget,
+  ): Promise<IncidentPlan> {
     const p = await this.kube.planUndo(target.namespace, target.deployment, request);
     const commits = p.target
       ? await revertedCommits(this.github, runbook.repository, p.current.images[0], p.target.images[0])
@@ -46,10 +51,19 @@ export class ClusterPlanner implements Planner {
       templateHash: p.fingerprint,
       current: p.current,
       target: p.target
-        ? { revision: p.target.revision, images: p.target.images, changeCause: p.target.changeCause, createdAt: p.target.createdAt }
+        ? {
+            revision: p.target.revision,
+            images: p.target.images,
+            changeCause: p.target.changeCause,
+            createdAt: p.target.createdAt,
+          }
         : null,
       targetReplicaSet: p.target?.replicaSetName,
-      targetMissingReason: p.targetMissingReason ? explainMissing(p) : p.paused ? 'the Deployment is paused; resume it first' : undefined,
+      targetMissingReason: p.targetMissingReason
+        ? explainMissing(p)
+        : p.paused
+          ? 'the Deployment is paused; resume it first'
+          : undefined,
       noop: p.noop,
       commits: commits.commits,
       commitsNote: commits.note,

@@ -19,7 +19,8 @@ export type RefusalReason =
   | 'cooldown'
   | 'freeze';
 
-export type Decision = { ok: true; complete: boolean } | { ok: false; reason: RefusalReason; message: string };
+export type Decision =
+  { ok: true; complete: boolean } | { ok: false; reason: RefusalReason; message: string };
 
 export interface ApprovalFacts {
   now: number;
@@ -35,12 +36,20 @@ export function describeApprovers(a: Approvers): string {
   return who.join(', ') || 'nobody';
 }
 
-export function isApprover(a: Approvers, userId: string, groupMembers: ApprovalFacts['groupMembers']): boolean {
+export function isApprover(
+  a: Approvers,
+  userId: string,
+  groupMembers: ApprovalFacts['groupMembers'],
+): boolean {
   return a.users.includes(userId) || a.groups.some((g) => groupMembers[g]?.includes(userId));
 }
 
 /** Refusals that also apply when someone asks for a rollback (before any approval). */
-export function requestGate(runbook: Runbook, emergency: boolean, facts: Pick<ApprovalFacts, 'now' | 'cooldown'>): Decision {
+export function requestGate(
+  runbook: Runbook,
+  emergency: boolean,
+  facts: Pick<ApprovalFacts, 'now' | 'cooldown'>,
+): Decision {
   if (emergency) return { ok: true, complete: false };
   const c = facts.cooldown;
   if (c) {
@@ -66,9 +75,18 @@ export function requestGate(runbook: Runbook, emergency: boolean, facts: Pick<Ap
   return { ok: true, complete: false };
 }
 
-export function decideApproval(incident: Incident, runbook: Runbook, user: Person, facts: ApprovalFacts): Decision {
+export function decideApproval(
+  incident: Incident,
+  runbook: Runbook,
+  user: Person,
+  facts: ApprovalFacts,
+): Decision {
   if (incident.state !== 'proposed') {
-    return { ok: false, reason: 'not_proposed', message: `This proposal is ${incident.state}; there is nothing to approve.` };
+    return {
+      ok: false,
+      reason: 'not_proposed',
+      message: `This proposal is ${incident.state}; there is nothing to approve.`,
+    };
   }
   if (!incident.plan.target || incident.plan.noop) {
     return {
@@ -108,7 +126,11 @@ export function decideApproval(incident: Incident, runbook: Runbook, user: Perso
     };
   }
   if (incident.approvals.some((a) => a.id === user.id)) {
-    return { ok: false, reason: 'already_approved_by_you', message: 'You already approved this; it needs another approver.' };
+    return {
+      ok: false,
+      reason: 'already_approved_by_you',
+      message: 'You already approved this; it needs another approver.',
+    };
   }
   const gate = requestGate(runbook, Boolean(incident.emergency), facts);
   if (!gate.ok) return gate;

@@ -25,9 +25,17 @@ export function postmortemInput(incident: Incident, timeline: AuditRecord[]): Po
   );
   const verification = (exec?.steps ?? [])
     .filter((s) => s.phase === 'verification')
-    .map((s) => defined({ name: s.id, passed: s.status === 'succeeded', detail: s.error?.message ?? s.summary, at: iso(s.finishedAt) }));
+    .map((s) =>
+      defined({
+        name: s.id,
+        passed: s.status === 'succeeded',
+        detail: s.error?.message ?? s.summary,
+        at: iso(s.finishedAt),
+      }),
+    );
   const posted = timeline.find((r) => r.action === 'proposal.posted')?.at;
-  const result = incident.state === 'succeeded' ? 'succeeded' : incident.state === 'cancelled' ? 'cancelled' : 'failed';
+  const result =
+    incident.state === 'succeeded' ? 'succeeded' : incident.state === 'cancelled' ? 'cancelled' : 'failed';
   const alerts = incident.alerts;
   const links = alerts
     ? [
@@ -42,7 +50,9 @@ export function postmortemInput(incident: Incident, timeline: AuditRecord[]): Po
     namespace: incident.plan.namespace,
     deployment: incident.plan.deployment,
     result,
-    failureReason: exec?.failure ? `${exec.failure.step ? `step ${exec.failure.step}: ` : ''}${exec.failure.message}` : undefined,
+    failureReason: exec?.failure
+      ? `${exec.failure.step ? `step ${exec.failure.step}: ` : ''}${exec.failure.message}`
+      : undefined,
     alert: alerts
       ? defined({
           name: alerts.labels['alertname'] ?? alerts.summary,
@@ -58,19 +68,32 @@ export function postmortemInput(incident: Incident, timeline: AuditRecord[]): Po
       approved: iso(incident.approvedAt),
       executionStarted: iso(exec?.startedAt),
       rolloutComplete: iso(exec?.rolloutCompleteAt),
-      verificationPassed: incident.state === 'succeeded' ? iso(exec?.recoveredAt ?? exec?.finishedAt) : undefined,
+      verificationPassed:
+        incident.state === 'succeeded' ? iso(exec?.recoveredAt ?? exec?.finishedAt) : undefined,
       recovered: incident.state === 'succeeded' ? iso(exec?.recoveredAt ?? exec?.finishedAt) : undefined,
       finished: iso(exec?.finishedAt),
     }),
-    requester: incident.requester ? defined({ id: incident.requester.id, name: incident.requester.name }) : undefined,
+    requester: incident.requester
+      ? defined({ id: incident.requester.id, name: incident.requester.name })
+      : undefined,
     approvers: incident.approvals.map((a) => defined({ id: a.id, name: a.name })),
     breakGlass: incident.emergency ? true : undefined,
     reverted: defined({
-      from: defined({ revision: incident.plan.current.revision, image: incident.plan.current.images.join(', '), changeCause: incident.plan.current.changeCause }),
+      from: defined({
+        revision: incident.plan.current.revision,
+        image: incident.plan.current.images.join(', '),
+        changeCause: incident.plan.current.changeCause,
+      }),
       to: incident.plan.target
-        ? defined({ revision: incident.plan.target.revision, image: incident.plan.target.images.join(', '), changeCause: incident.plan.target.changeCause })
+        ? defined({
+            revision: incident.plan.target.revision,
+            image: incident.plan.target.images.join(', '),
+            changeCause: incident.plan.target.changeCause,
+          })
         : {},
-      commits: incident.plan.commits.map((c) => defined({ sha: c.sha, message: c.message, author: c.author, url: c.url })),
+      commits: incident.plan.commits.map((c) =>
+        defined({ sha: c.sha, message: c.message, author: c.author, url: c.url }),
+      ),
       compareUrl: incident.plan.compareUrl,
     }),
     runbook: defined({

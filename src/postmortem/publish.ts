@@ -12,7 +12,8 @@ import { renderPostmortem } from './render.js';
  */
 export interface PostmortemOutlets {
   thread: (incident: Incident, markdown: string) => Promise<void>;
-  githubIssue?: ((repo: string, title: string, body: string, labels: string[]) => Promise<string>) | undefined;
+  githubIssue?:
+    ((repo: string, title: string, body: string, labels: string[]) => Promise<string>) | undefined;
 }
 
 const RETENTION_MS = 90 * 24 * 3_600_000;
@@ -24,8 +25,14 @@ export async function publishPostmortem(
   const timeline = await deps.audit.read({ incidentId: incident.id });
   const markdown = renderPostmortem(postmortemInput(incident, timeline));
   await deps.store.set(`postmortem:${incident.id}`, markdown, { ttlMs: RETENTION_MS });
-  await deps.outlets.thread(incident, markdown).catch((err) => deps.log.warn({ err, incidentId: incident.id }, 'could not post the postmortem to the thread'));
-  const spec = incident.runbook.spec as { postmortem?: false | { githubIssue?: { repo: string; labels: string[] } } };
+  await deps.outlets
+    .thread(incident, markdown)
+    .catch((err) =>
+      deps.log.warn({ err, incidentId: incident.id }, 'could not post the postmortem to the thread'),
+    );
+  const spec = incident.runbook.spec as {
+    postmortem?: false | { githubIssue?: { repo: string; labels: string[] } };
+  };
   const target = spec.postmortem ? spec.postmortem.githubIssue : undefined;
   let issueUrl: string | undefined;
   if (target && deps.outlets.githubIssue) {

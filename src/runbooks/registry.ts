@@ -80,13 +80,23 @@ export class RunbookRegistry {
 
   /** Loads runbooks from a GitHub repository at a ref; each records the commit SHA. */
   static async fromGitHub(octokit: Octokit, location: GitHubRunbookLocation): Promise<RunbookRegistry> {
-    return RunbookRegistry.checked(await loadRunbooksFromGitHub(octokit, location), `fix them in ${location.repo} at ${location.ref}`);
+    return RunbookRegistry.checked(
+      await loadRunbooksFromGitHub(octokit, location),
+      `fix them in ${location.repo} at ${location.ref}`,
+    );
   }
 
-  private static checked(loaded: { runbooks: LoadedRunbook[]; errors: LintError[] }, hint: string): RunbookRegistry {
+  private static checked(
+    loaded: { runbooks: LoadedRunbook[]; errors: LintError[] },
+    hint: string,
+  ): RunbookRegistry {
     const { runbooks, errors } = loaded;
     if (errors.length > 0) {
-      throw new RollbotError('config_invalid', `${errors.length} runbook error(s): ${errors.map(formatLintError).join('; ')}`, { hint });
+      throw new RollbotError(
+        'config_invalid',
+        `${errors.length} runbook error(s): ${errors.map(formatLintError).join('; ')}`,
+        { hint },
+      );
     }
     if (runbooks.length === 0) {
       throw new RollbotError('config_invalid', 'no runbooks found: rollbot would have nothing to propose', {

@@ -55,7 +55,12 @@ export function createBolt(opts: {
   const socket = Boolean(opts.appToken);
   const receiver = socket
     ? new SocketModeReceiver({ appToken: opts.appToken!, logger })
-    : new HTTPReceiver({ signingSecret: opts.signingSecret, signatureVerification: false, logger, processBeforeResponse: false });
+    : new HTTPReceiver({
+        signingSecret: opts.signingSecret,
+        signatureVerification: false,
+        logger,
+        processBeforeResponse: false,
+      });
   const app = new App({
     receiver,
     token: opts.botToken,
@@ -85,10 +90,18 @@ export function createBolt(opts: {
     app.action(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
-      const user = { id: body.user.id, name: 'username' in body.user ? (body.user.username as string) : body.user.name };
+      const user = {
+        id: body.user.id,
+        name: 'username' in body.user ? (body.user.username as string) : body.user.name,
+      };
       const channel = body.channel?.id ?? '';
       opts.track(
-        handler(value, user, channel, async (m) => void (await respond({ response_type: 'ephemeral', replace_original: false, ...m }))),
+        handler(
+          value,
+          user,
+          channel,
+          async (m) => void (await respond({ response_type: 'ephemeral', replace_original: false, ...m })),
+        ),
       );
     });
   }
@@ -99,7 +112,9 @@ export function createBolt(opts: {
 
   return {
     app,
-    requestListener: socket ? undefined : async (req, res) => (receiver as HTTPReceiver).requestListener(req, res),
+    requestListener: socket
+      ? undefined
+      : async (req, res) => (receiver as HTTPReceiver).requestListener(req, res),
     start: async () => {
       if (socket) await (receiver as SocketModeReceiver).start();
     },

@@ -60,13 +60,31 @@ export class RollbackCommands {
     );
   }
 
-  private async dispatch({ text, user, channel, respond }: { text: string; user: Person; channel: string; respond: Respond }) {
+  private async dispatch({
+    text,
+    user,
+    channel,
+    respond,
+  }: {
+    text: string;
+    user: Person;
+    channel: string;
+    respond: Respond;
+  }) {
     const parsed = parseRollbackCommand(text);
     if (!parsed.ok) {
       // Name the valid services too: a typo in the service is the most common bad syntax.
       const services = this.d.registry().services();
-      const known = services.length ? `rollbot has runbooks for: ${services.join(', ')}` : 'no runbooks are loaded';
-      return respond(errorView({ what: `Could not read \`/rollback ${text}\``, why: parsed.error, next: `${known}.\nUsage:\n${USAGE}` }));
+      const known = services.length
+        ? `rollbot has runbooks for: ${services.join(', ')}`
+        : 'no runbooks are loaded';
+      return respond(
+        errorView({
+          what: `Could not read \`/rollback ${text}\``,
+          why: parsed.error,
+          next: `${known}.\nUsage:\n${USAGE}`,
+        }),
+      );
     }
     const command = parsed.command;
     const registry = this.d.registry();
@@ -75,8 +93,11 @@ export class RollbackCommands {
       case 'help':
         return respond(helpView(registry.services()));
       case 'status': {
-        if (command.service && !registry.forService(command.service)) return this.unknownService(command.service, respond);
-        const active = (await this.d.repo.active()).filter((i) => !command.service || i.service === command.service);
+        if (command.service && !registry.forService(command.service))
+          return this.unknownService(command.service, respond);
+        const active = (await this.d.repo.active()).filter(
+          (i) => !command.service || i.service === command.service,
+        );
         return respond(statusView(active, { now }));
       }
       case 'history': {
@@ -105,7 +126,13 @@ export class RollbackCommands {
         }
         const target = resolveTarget(loaded.runbook, {});
         if (!target.ok) {
-          return respond(errorView({ what: 'Cannot tell which Deployment to roll back', why: target.reason, next: 'add a `default:` to the runbook target' }));
+          return respond(
+            errorView({
+              what: 'Cannot tell which Deployment to roll back',
+              why: target.reason,
+              next: 'add a `default:` to the runbook target',
+            }),
+          );
         }
         const outcome = await this.d.proposals.open({
           loaded,
@@ -116,18 +143,28 @@ export class RollbackCommands {
           emergency: command.emergency,
           request: { toRevision: command.toRevision, toImageTag: command.toImageTag },
         });
-        if (outcome.kind === 'refused') return respond(errorView({ what: 'Rollback refused', why: outcome.message }));
+        if (outcome.kind === 'refused')
+          return respond(errorView({ what: 'Rollback refused', why: outcome.message }));
         const incident = outcome.incident;
         if (outcome.kind === 'joined') {
           if (incident.state === 'running' || incident.state === 'approved') {
             return respond(
-              leaseHeldView({ service: incident.service, incidentId: incident.id, holder: await this.d.leaseHolder(incident.service), permalink: incident.slack?.permalink }),
+              leaseHeldView({
+                service: incident.service,
+                incidentId: incident.id,
+                holder: await this.d.leaseHolder(incident.service),
+                permalink: incident.slack?.permalink,
+              }),
             );
           }
           return respond(alreadyView(incident, { now }));
         }
-        const where = incident.slack?.permalink ? `<${incident.slack.permalink}|the proposal>` : 'the proposal';
-        return respond({ text: `Posted ${where} in <#${incident.channel}> (incident \`${incident.id}\`). It needs approval before anything changes.` });
+        const where = incident.slack?.permalink
+          ? `<${incident.slack.permalink}|the proposal>`
+          : 'the proposal';
+        return respond({
+          text: `Posted ${where} in <#${incident.channel}> (incident \`${incident.id}\`). It needs approval before anything changes.`,
+        });
       }
     }
   }

@@ -17,8 +17,18 @@ export interface SlackMessage {
 
 export interface SlackGateway {
   postMessage(msg: SlackMessage): Promise<{ channel: string; ts: string }>;
-  updateMessage(msg: { channel: string; ts: string; text: string; blocks?: KnownBlock[] | undefined }): Promise<void>;
-  postEphemeral(msg: { channel: string; user: string; text: string; blocks?: KnownBlock[] | undefined }): Promise<void>;
+  updateMessage(msg: {
+    channel: string;
+    ts: string;
+    text: string;
+    blocks?: KnownBlock[] | undefined;
+  }): Promise<void>;
+  postEphemeral(msg: {
+    channel: string;
+    user: string;
+    text: string;
+    blocks?: KnownBlock[] | undefined;
+  }): Promise<void>;
   permalink(channel: string, ts: string): Promise<string | undefined>;
   /** Members of a user group; throws 'forbidden' on free plans (plan_upgrade_required). Cached. */
   usergroupMembers(groupId: string): Promise<string[]>;
@@ -53,13 +63,28 @@ export class WebClientGateway implements SlackGateway {
 
   async updateMessage(msg: { channel: string; ts: string; text: string; blocks?: KnownBlock[] | undefined }) {
     await this.call('chat.update', () =>
-      this.client.chat.update({ channel: msg.channel, ts: msg.ts, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks } : {}) }),
+      this.client.chat.update({
+        channel: msg.channel,
+        ts: msg.ts,
+        text: msg.text,
+        ...(msg.blocks ? { blocks: msg.blocks } : {}),
+      }),
     );
   }
 
-  async postEphemeral(msg: { channel: string; user: string; text: string; blocks?: KnownBlock[] | undefined }) {
+  async postEphemeral(msg: {
+    channel: string;
+    user: string;
+    text: string;
+    blocks?: KnownBlock[] | undefined;
+  }) {
     await this.call('chat.postEphemeral', () =>
-      this.client.chat.postEphemeral({ channel: msg.channel, user: msg.user, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks } : {}) }),
+      this.client.chat.postEphemeral({
+        channel: msg.channel,
+        user: msg.user,
+        text: msg.text,
+        ...(msg.blocks ? { blocks: msg.blocks } : {}),
+      }),
     );
   }
 
@@ -75,7 +100,9 @@ export class WebClientGateway implements SlackGateway {
   async usergroupMembers(groupId: string) {
     const cached = this.groups.get(groupId);
     if (cached && this.now() - cached.at < GROUP_TTL_MS) return cached.users;
-    const res = await this.call('usergroups.users.list', () => this.client.usergroups.users.list({ usergroup: groupId }));
+    const res = await this.call('usergroups.users.list', () =>
+      this.client.usergroups.users.list({ usergroup: groupId }),
+    );
     const users = (res.users as string[] | undefined) ?? [];
     this.groups.set(groupId, { users, at: this.now() });
     return users;
@@ -106,7 +133,11 @@ export class WebClientGateway implements SlackGateway {
 export function slackError(method: string, err: unknown): RollbotError {
   const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; message?: string };
   const slackCode = e.data?.error;
-  if (slackCode === 'plan_upgrade_required' || slackCode === 'missing_scope' || slackCode === 'not_in_channel') {
+  if (
+    slackCode === 'plan_upgrade_required' ||
+    slackCode === 'missing_scope' ||
+    slackCode === 'not_in_channel'
+  ) {
     return new RollbotError('forbidden', `Slack refused ${method}: ${slackCode}`, {
       hint:
         slackCode === 'plan_upgrade_required'
@@ -118,15 +149,26 @@ export function slackError(method: string, err: unknown): RollbotError {
     });
   }
   if (e.code === SlackErrorCode.RateLimitedError) {
-    return new RollbotError('upstream_failed', `Slack rate-limited ${method} (retry after ${e.retryAfter ?? '?'} s)`, {
-      hint: 'rollbot will retry; if this persists, fewer messages per channel are needed',
-      cause: err,
-      details: { retryAfterSeconds: e.retryAfter },
-    });
+    return new RollbotError(
+      'upstream_failed',
+      `Slack rate-limited ${method} (retry after ${e.retryAfter ?? '?'} s)`,
+      {
+        hint: 'rollbot will retry; if this persists, fewer messages per channel are needed',
+        cause: err,
+        details: { retryAfterSeconds: e.retryAfter },
+      },
+    );
   }
-  return new RollbotError('upstream_failed', `Slack ${method} failed: ${slackCode ?? e.message ?? String(err)}`, {
-    hint: slackCode === 'channel_not_found' ? 'check the channel id in the runbook and invite the bot' : 'check SLACK_BOT_TOKEN and the Slack status page',
-    cause: err,
-    details: { slackError: slackCode },
-  });
+  return new RollbotError(
+    'upstream_failed',
+    `Slack ${method} failed: ${slackCode ?? e.message ?? String(err)}`,
+    {
+      hint:
+        slackCode === 'channel_not_found'
+          ? 'check the channel id in the runbook and invite the bot'
+          : 'check SLACK_BOT_TOKEN and the Slack status page',
+      cause: err,
+      details: { slackError: slackCode },
+    },
+  );
 }

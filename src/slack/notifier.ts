@@ -31,19 +31,32 @@ export class SlackNotifier implements Notifier {
 
   async refresh(incident: Incident) {
     if (!incident.slack?.ts) return;
-    await this.slack.updateMessage({ channel: incident.channel, ts: incident.slack.ts, ...this.view(incident) });
+    await this.slack.updateMessage({
+      channel: incident.channel,
+      ts: incident.slack.ts,
+      ...this.view(incident),
+    });
   }
 
   async thread(incident: Incident, text: string) {
     if (!incident.slack?.ts) return;
-    await this.slack.postMessage({ channel: incident.channel, threadTs: incident.slack.ts, ...threadNote(text) });
+    await this.slack.postMessage({
+      channel: incident.channel,
+      threadTs: incident.slack.ts,
+      ...threadNote(text),
+    });
   }
 
   async tell(to: Audience, message: { what: string; why?: string | undefined; next?: string | undefined }) {
     const view = message.why || message.next ? errorView(message) : { text: message.what, blocks: undefined };
     try {
       if (to.respond) return await to.respond(view);
-      await this.slack.postEphemeral({ channel: to.channel, user: to.user, text: view.text, blocks: view.blocks });
+      await this.slack.postEphemeral({
+        channel: to.channel,
+        user: to.user,
+        text: view.text,
+        blocks: view.blocks,
+      });
     } catch (err) {
       this.log.warn({ err, user: to.user }, 'could not reply to the user');
     }
@@ -51,6 +64,9 @@ export class SlackNotifier implements Notifier {
 
   async unrouted(summary: string, labels: Record<string, string>, reason: string) {
     if (!this.fallbackChannel) return;
-    await this.slack.postMessage({ channel: this.fallbackChannel, ...unroutedAlertView({ summary, labels }, { why: reason }) });
+    await this.slack.postMessage({
+      channel: this.fallbackChannel,
+      ...unroutedAlertView({ summary, labels }, { why: reason }),
+    });
   }
 }

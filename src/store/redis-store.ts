@@ -90,13 +90,23 @@ export class RedisStore implements Store {
 
   compareAndSet(key: string, expected: string | null, next: string, opts: { ttlMs?: number } = {}) {
     return this.run('CAS', async () => {
-      const res = await this.redis.eval(CAS, 1, this.k(key), expected === null ? '1' : '0', expected ?? '', next, opts.ttlMs ?? 0);
+      const res = await this.redis.eval(
+        CAS,
+        1,
+        this.k(key),
+        expected === null ? '1' : '0',
+        expected ?? '',
+        next,
+        opts.ttlMs ?? 0,
+      );
       return res === 1;
     });
   }
 
   incr(key: string, opts: { by?: number; ttlMs?: number } = {}) {
-    return this.run('INCR', async () => Number(await this.redis.eval(INCR, 1, this.k(key), opts.by ?? 1, opts.ttlMs ?? 0)));
+    return this.run('INCR', async () =>
+      Number(await this.redis.eval(INCR, 1, this.k(key), opts.by ?? 1, opts.ttlMs ?? 0)),
+    );
   }
 
   async addToSet(key: string, member: string) {
@@ -113,18 +123,30 @@ export class RedisStore implements Store {
 
   acquireLease(name: string, owner: string, ttlMs: number): Promise<LeaseResult> {
     return this.run('lease acquire', async () => {
-      const [won, holder, pttl] = (await this.redis.eval(ACQUIRE, 1, this.k(`lease:${name}`), owner, ttlMs)) as [number, string, number];
+      const [won, holder, pttl] = (await this.redis.eval(
+        ACQUIRE,
+        1,
+        this.k(`lease:${name}`),
+        owner,
+        ttlMs,
+      )) as [number, string, number];
       const info: LeaseInfo = { owner: holder, expiresAt: Date.now() + Math.max(0, pttl) };
       return won === 1 ? { acquired: true, lease: info } : { acquired: false, holder: info };
     });
   }
 
   renewLease(name: string, owner: string, ttlMs: number) {
-    return this.run('lease renew', async () => (await this.redis.eval(RENEW, 1, this.k(`lease:${name}`), owner, ttlMs)) === 1);
+    return this.run(
+      'lease renew',
+      async () => (await this.redis.eval(RENEW, 1, this.k(`lease:${name}`), owner, ttlMs)) === 1,
+    );
   }
 
   releaseLease(name: string, owner: string) {
-    return this.run('lease release', async () => (await this.redis.eval(RELEASE, 1, this.k(`lease:${name}`), owner)) === 1);
+    return this.run(
+      'lease release',
+      async () => (await this.redis.eval(RELEASE, 1, this.k(`lease:${name}`), owner)) === 1,
+    );
   }
 
   getLease(name: string) {

@@ -34,7 +34,12 @@ export interface Store {
    * Atomically replace the value of `key` with `next` if its current value is `expected`
    * (`null` = the key must not exist). Returns whether this caller won.
    */
-  compareAndSet(key: string, expected: string | null, next: string, opts?: { ttlMs?: number }): Promise<boolean>;
+  compareAndSet(
+    key: string,
+    expected: string | null,
+    next: string,
+    opts?: { ttlMs?: number },
+  ): Promise<boolean>;
   /** Atomic counter; sets the TTL when the key is created. */
   incr(key: string, opts?: { by?: number; ttlMs?: number }): Promise<number>;
 
@@ -56,7 +61,11 @@ export interface Store {
    * (`null` = the stream must be empty), else return null: this is how a hash chain stays linear
    * across replicas.
    */
-  append(stream: string, fields: Record<string, string>, opts?: { expectLastId?: string | null }): Promise<string | null>;
+  append(
+    stream: string,
+    fields: Record<string, string>,
+    opts?: { expectLastId?: string | null },
+  ): Promise<string | null>;
   /** Entries in order, from `after` (exclusive) or the start, up to `count`. */
   range(stream: string, opts?: { after?: string; count?: number }): Promise<StreamEntry[]>;
   lastEntry(stream: string): Promise<StreamEntry | null>;

@@ -75,14 +75,26 @@ describe('rollbot serve', () => {
   });
 
   test('production mode without SLACK_SIGNING_SECRET refuses to start, naming the variable', async () => {
-    const proc = run({ ROLLBOT_MODE: 'production', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', PORT: '0' });
+    const proc = run({
+      ROLLBOT_MODE: 'production',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: '0',
+    });
     expect(await proc.exited).toBe(1);
     expect(proc.err()).toContain('SLACK_SIGNING_SECRET is missing');
     expect(proc.err()).toContain('Signing Secret');
   });
 
   test('--help works on every command', async () => {
-    for (const args of [['--help'], ['serve', '--help'], ['demo', '--help'], ['undo', '--help'], ['audit', 'verify', '--help'], ['runbooks', 'lint', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['serve', '--help'],
+      ['demo', '--help'],
+      ['undo', '--help'],
+      ['audit', 'verify', '--help'],
+      ['runbooks', 'lint', '--help'],
+    ]) {
       const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d) => (out += d));

@@ -37,7 +37,13 @@ describe('config', () => {
   });
 
   test('malformed variables are each named with the reason', () => {
-    const message = failure({ ...production, PORT: 'eighty', SLACK_BOT_TOKEN: 'abc', LEASE_TTL: '5 minutes', REDIS_URL: 'http://x' });
+    const message = failure({
+      ...production,
+      PORT: 'eighty',
+      SLACK_BOT_TOKEN: 'abc',
+      LEASE_TTL: '5 minutes',
+      REDIS_URL: 'http://x',
+    });
     expect(message).toMatch(/PORT is invalid/);
     expect(message).toMatch(/SLACK_BOT_TOKEN is invalid: expected a bot token starting with xoxb-/);
     expect(message).toMatch(/LEASE_TTL is invalid: expected a duration/);
@@ -47,10 +53,10 @@ describe('config', () => {
   test('production requires a Redis', () => {
     const { REDIS_URL: _omit, ...rest } = production;
     expect(failure(rest)).toContain('REDIS_URL is missing');
-    expect(loadConfig({ ...rest, REDIS_SENTINELS: 'a:26379,b:26379', REDIS_SENTINEL_NAME: 'm' }).store.redis.sentinels).toEqual([
-      'a:26379',
-      'b:26379',
-    ]);
+    expect(
+      loadConfig({ ...rest, REDIS_SENTINELS: 'a:26379,b:26379', REDIS_SENTINEL_NAME: 'm' }).store.redis
+        .sentinels,
+    ).toEqual(['a:26379', 'b:26379']);
   });
 
   test('durations and numbers are parsed', () => {
@@ -62,13 +68,20 @@ describe('config', () => {
 
   test('.env.example documents every variable the schema reads, and nothing else', () => {
     const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
-    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!).filter((n) => !n.startsWith('RUNBOOK_VAR_'));
+    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)]
+      .map((m) => m[1]!)
+      .filter((n) => !n.startsWith('RUNBOOK_VAR_'));
     expect(documented.sort()).toEqual(Object.keys(envSchema.shape).sort());
     // every variable has a comment line right above it
     const lines = text.split('\n');
     for (const name of documented) {
       const i = lines.findIndex((l) => l.startsWith(`${name}=`));
-      expect(lines.slice(0, i).reverse().find((l) => l.trim() !== '' && !/^[A-Z]/.test(l))).toMatch(/^#/);
+      expect(
+        lines
+          .slice(0, i)
+          .reverse()
+          .find((l) => l.trim() !== '' && !/^[A-Z]/.test(l)),
+      ).toMatch(/^#/);
     }
   });
 });

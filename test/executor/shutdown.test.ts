@@ -49,8 +49,9 @@ test('a retryable failure is retried per the step policy; the attempts are recor
   const rb = fastRunbook(await world.runbook());
   rb.steps[1]!.retry = { attempts: 3, backoff: 50 };
   const incident = await world.approvedIncident({ runbook: rb });
-  // The first undo attempt meets an API server hiccup.
-  world.kubeSim.faults.add({ method: 'GET', pathPattern: '/replicasets', status: 503, times: 1 });
+  // The first undo attempt meets an API server outage longer than the adapter's own read
+  // retries (4 tries), so the step fails once and the step policy retries it.
+  world.kubeSim.faults.add({ method: 'GET', pathPattern: '/replicasets', status: 503, times: 4 });
   await makeExecutor(world).run(incident.id);
   const done = await world.repo.require(incident.id);
   expect(done.state).toBe('succeeded');

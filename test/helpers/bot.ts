@@ -61,7 +61,12 @@ export async function startBot(opts: BotOptions = {}): Promise<Bot> {
     scenarioPath = join(dir, 'scenario.yaml');
     await writeFile(scenarioPath, opts.scenarioYaml);
   }
-  const world = await startSandboxWorld({ scenarioPath, stepMs: opts.stepMs ?? 20, log, slackRateLimit: opts.slackRateLimit ?? false });
+  const world = await startSandboxWorld({
+    scenarioPath,
+    stepMs: opts.stepMs ?? 20,
+    log,
+    slackRateLimit: opts.slackRateLimit ?? false,
+  });
   const prefix = `test:${randomUUID()}:`;
   const useRedis = (opts.store ?? 'redis') === 'redis';
   const redis = useRedis ? new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
@@ -80,15 +85,26 @@ export async function startBot(opts: BotOptions = {}): Promise<Bot> {
         RUNBOOKS_DIR: opts.runbooksDir ?? REPO_RUNBOOKS,
         LEASE_TTL: '2s',
         SHUTDOWN_GRACE: '2s',
-        ...(useRedis ? { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } : {}),
+        ...(useRedis
+          ? { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix }
+          : {}),
         ...opts.env,
       }),
     );
     if (opts.configure) config = opts.configure(config, i);
     // Each instance gets its own client, as separate replicas would.
-    const store = useRedis ? new RedisStore(new Redis(config.store.redis.url!, { maxRetriesPerRequest: 2 }), prefix) : memory!;
+    const store = useRedis
+      ? new RedisStore(new Redis(config.store.redis.url!, { maxRetriesPerRequest: 2 }), prefix)
+      : memory!;
     stores.push(store);
-    const app = await createApp({ config, store, kube: world.kube, github: world.github, log: log.child({ instance: i }), runbookEnv: world.runbookEnv });
+    const app = await createApp({
+      config,
+      store,
+      kube: world.kube,
+      github: world.github,
+      log: log.child({ instance: i }),
+      runbookEnv: world.runbookEnv,
+    });
     const { url } = await app.start();
     apps.push(app);
     urls.push(url);
@@ -108,21 +124,27 @@ export async function startBot(opts: BotOptions = {}): Promise<Bot> {
     fireAlert: (body, i = 0) =>
       fetch(`${urls[i]}/webhooks/alertmanager`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${world.secrets.alertmanagerToken}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${world.secrets.alertmanagerToken}`,
+        },
         body: JSON.stringify(body ?? alertmanagerPayload({ service: 'payments-api', namespace: 'payments' })),
       }),
     async waitIncident(service, until, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       let last: Incident | null = null;
       while (Date.now() < deadline) {
-        const open: Incident | null = (await apps[0]!.repo.openFor(service)) ?? (last ? await apps[0]!.repo.get(last.id) : null);
+        const open: Incident | null =
+          (await apps[0]!.repo.openFor(service)) ?? (last ? await apps[0]!.repo.get(last.id) : null);
         if (open) {
           last = open;
           if (until(open)) return open;
         }
         await new Promise((r) => setTimeout(r, 25));
       }
-      throw new Error(`incident for ${service} did not reach the expected state in ${timeoutMs} ms; last: ${last ? `${last.id} ${last.state}` : 'none'}`);
+      throw new Error(
+        `incident for ${service} did not reach the expected state in ${timeoutMs} ms; last: ${last ? `${last.id} ${last.state}` : 'none'}`,
+      );
     },
     async close() {
       for (const app of apps) await app.stop().catch(() => undefined);

@@ -5,8 +5,14 @@ describe('/rollback grammar', () => {
     ['payments-api', { kind: 'rollback', service: 'payments-api', emergency: false }],
     ['payments-api to 41', { kind: 'rollback', service: 'payments-api', toRevision: 41 }],
     ['payments-api to 1.4.2', { kind: 'rollback', service: 'payments-api', toImageTag: '1.4.2' }],
-    ['payments-api to 2 because errors after deploy to prod', { toRevision: 2, reason: 'errors after deploy to prod' }],
-    ['payments-api --emergency because card payments down', { emergency: true, reason: 'card payments down' }],
+    [
+      'payments-api to 2 because errors after deploy to prod',
+      { toRevision: 2, reason: 'errors after deploy to prod' },
+    ],
+    [
+      'payments-api --emergency because card payments down',
+      { emergency: true, reason: 'card payments down' },
+    ],
     ['status', { kind: 'status' }],
     ['status payments-api', { kind: 'status', service: 'payments-api' }],
     ['history payments-api', { kind: 'history', service: 'payments-api' }],

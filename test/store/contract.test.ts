@@ -93,7 +93,11 @@ function contract(name: string, make: () => { store: Store; cleanup: () => Promi
       expect(all.map((e) => e.fields.n)).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
       expect(all.map((e) => e.id)).toEqual(ids);
       expect((await store.range('log', { after: ids[9]!, count: 5 })).map((e) => e.fields.n)).toEqual([
-        '10', '11', '12', '13', '14',
+        '10',
+        '11',
+        '12',
+        '13',
+        '14',
       ]);
       expect((await store.lastEntry('log'))?.fields.n).toBe('29');
       expect(await store.trimBefore('log', ids[10]!)).toBe(10);
@@ -106,7 +110,9 @@ function contract(name: string, make: () => { store: Store; cleanup: () => Promi
       expect(first).not.toBeNull();
       expect(await store.append('chain', { n: 'y' }, { expectLastId: null })).toBeNull();
       const racers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.append('chain', { n: String(i) }, { expectLastId: first })),
+        Array.from({ length: 20 }, (_, i) =>
+          store.append('chain', { n: String(i) }, { expectLastId: first }),
+        ),
       );
       expect(racers.filter((r) => r !== null)).toHaveLength(1);
       expect(await store.range('chain')).toHaveLength(2);

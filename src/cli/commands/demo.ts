@@ -9,7 +9,11 @@ export function register(program: Command): void {
     .description(
       'the whole story offline: a bad release of payments-api pages, rollbot proposes, on-call approves, the runbook rolls back and verifies; writes transcript.md, audit.jsonl and postmortem.md',
     )
-    .option('--out <dir>', 'where to write transcript.md, audit.jsonl, postmortem.md and rollbot.log', 'demo-out')
+    .option(
+      '--out <dir>',
+      'where to write transcript.md, audit.jsonl, postmortem.md and rollbot.log',
+      'demo-out',
+    )
     .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
     .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
     .option('--service <name>', 'service to roll back', 'payments-api')

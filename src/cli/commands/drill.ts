@@ -6,7 +6,9 @@ import { openLogFile } from '../log-file.js';
 export function register(program: Command): void {
   program
     .command('drill <runbook>')
-    .description('rehearse a runbook end to end against the sandbox: /rollback, approval, every step, verification; prints the transcript')
+    .description(
+      'rehearse a runbook end to end against the sandbox: /rollback, approval, every step, verification; prints the transcript',
+    )
     .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
     .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
     .option('--out <dir>', 'where to write the transcript, audit log and postmortem', 'drill-out')
@@ -25,7 +27,9 @@ export function register(program: Command): void {
           print: (line) => process.stdout.write(`${line}\n`),
           timeoutMs: 120_000,
         });
-        process.stdout.write(`\nDrill ${result.ok ? 'passed' : 'FAILED'}. Wrote ${[...result.files, logFile.path].join(', ')}\n`);
+        process.stdout.write(
+          `\nDrill ${result.ok ? 'passed' : 'FAILED'}. Wrote ${[...result.files, logFile.path].join(', ')}\n`,
+        );
         if (!result.ok) process.exitCode = 1;
       } catch (err) {
         process.stderr.write(`drill could not run: ${(err as Error).message}\n`);

@@ -12,7 +12,9 @@ export function register(program: Command): void {
     await withStore(opts, async (store) => {
       const markdown = await store.get(`postmortem:${incident}`);
       if (!markdown) {
-        process.stderr.write(`error: no postmortem for ${incident}: the incident is unknown, not finished yet, or older than 90 days\n`);
+        process.stderr.write(
+          `error: no postmortem for ${incident}: the incident is unknown, not finished yet, or older than 90 days\n`,
+        );
         process.exitCode = 1;
         return;
       }

@@ -93,7 +93,12 @@ export const scenarioSchema = z.object({
       /** Images whose pods never become ready (rollouts to them hit ProgressDeadlineExceeded). */
       unreadyImages: z.array(z.string()).default([]),
       /** Absent = every verb allowed everywhere; present = only what the rules grant (else 403). */
-      rbac: z.object({ user: z.string().default('system:serviceaccount:rollbot:rollbot'), rules: z.array(rbacRule) }).optional(),
+      rbac: z
+        .object({
+          user: z.string().default('system:serviceaccount:rollbot:rollbot'),
+          rules: z.array(rbacRule),
+        })
+        .optional(),
       /** Milliseconds per simulated rollout step (one pod up or down). Tests use ~20. */
       stepMs: z.number().int().min(0).default(300),
     })
@@ -110,7 +115,15 @@ export const scenarioSchema = z.object({
       /** Whether the workspace is on a paid plan (free plans answer usergroups.* with plan_upgrade_required). */
       paidPlan: z.boolean().default(true),
     })
-    .default({ teamId: 'T0SANDBOX', teamName: 'rollbot-sandbox', botUserId: 'U0ROLLBOT', users: [], usergroups: [], channels: [], paidPlan: true }),
+    .default({
+      teamId: 'T0SANDBOX',
+      teamName: 'rollbot-sandbox',
+      botUserId: 'U0ROLLBOT',
+      users: [],
+      usergroups: [],
+      channels: [],
+      paidPlan: true,
+    }),
   github: z.object({ repos: z.array(repo).default([]) }).default({ repos: [] }),
 });
 
