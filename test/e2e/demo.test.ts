@@ -9,11 +9,17 @@ function rollbot(args: string[]): Promise<{ code: number | null; out: string; ms
   const started = Date.now();
   // As the README's quick start runs it: no REDIS_URL, so the in-memory store.
   const { REDIS_URL: _redis, ...env } = process.env;
-  const child = spawn(process.execPath, ['bin/rollbot.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/rollbot.js', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, ms: Date.now() - started })));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => resolve({ code, out, ms: Date.now() - started })),
+  );
 }
 
 test('`rollbot demo` tells the whole story offline, exits 0, and writes transcript, audit and postmortem', async () => {
@@ -32,8 +38,13 @@ test('`rollbot demo` tells the whole story offline, exits 0, and writes transcri
 
   const transcript = await readFile(join(out, 'transcript.md'), 'utf8');
   expect(transcript).toContain('# What each channel shows at the end');
-  const audit = (await readFile(join(out, 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-  expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(['alert.received', 'proposal.posted', 'approval.granted', 'rollback.succeeded']));
+  const audit = (await readFile(join(out, 'audit.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(audit.map((r) => r.action)).toEqual(
+    expect.arrayContaining(['alert.received', 'proposal.posted', 'approval.granted', 'rollback.succeeded']),
+  );
   expect(audit.every((r, i) => i === 0 || r.prevHash === audit[i - 1].hash)).toBe(true);
   const postmortem = await readFile(join(out, 'postmortem.md'), 'utf8');
   expect(postmortem).toContain('## Timeline');
