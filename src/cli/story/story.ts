@@ -61,8 +61,16 @@ export async function runStory(opts: StoryOptions): Promise<StoryResult> {
       LEASE_TTL: '5s',
       SHUTDOWN_GRACE: '5s',
       RUNBOOKS_DIR: opts.runbooksDir,
+      // With REDIS_URL set, each story gets its own keys: no cooldown or open incident left by an
+      // earlier run leaks into this one, and production keys are never touched.
+      REDIS_KEY_PREFIX: `rollbot:story:${randomUUID()}:`,
     }),
   );
+  if (config.store.kind === 'redis') {
+    opts.print(
+      `(state in Redis under ${config.store.keyPrefix} — e.g. npx rollbot audit verify --prefix ${config.store.keyPrefix})`,
+    );
+  }
   const transcript: string[] = [`# rollbot ${opts.trigger === 'alert' ? 'demo' : 'drill'}: ${service}`, ''];
   const say = (line: string) => {
     opts.print(line);
