@@ -48,3 +48,14 @@ export function reportFailure(err: unknown, write: Write = stderr): number {
   if (e.code === 'internal' && e.stack) write(e.stack);
   return 1;
 }
+
+/** Runs a command body and turns its result (or a throw) into the process exit code. */
+export async function exitWith(run: () => Promise<number>): Promise<void> {
+  let code: number;
+  try {
+    code = await run();
+  } catch (err) {
+    code = reportFailure(err);
+  }
+  if (code !== 0) process.exitCode = code;
+}

@@ -2,14 +2,12 @@
  * The world of the kube adapter tests: an in-process Kubernetes simulator (fast clock) and a
  * KubeGateway pointed at it through a real kubeconfig, as production builds it.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { KubeGateway } from '../../src/kube/index.js';
 import { startKubeSimulator, type KubeSimulator } from '../../src/sandbox/kube/index.js';
 import { loadScenario, parseScenario } from '../../src/sandbox/scenario/load.js';
 import type { Scenario } from '../../src/sandbox/scenario/schema.js';
+import { kubectlFor, type KubectlResult } from '../sandbox/kube/fixtures.js';
 
 export const NS = 'payments';
 export const NAME = 'payments-api';
@@ -59,30 +57,11 @@ export const hasKubectl = ((): boolean => {
 })();
 
 /** Runs kubectl against `sim` without blocking the event loop (the simulator runs in-process). */
-export async function kubectl(
-  sim: KubeSimulator,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'rollbot-kube-test-'));
+export async function kubectl(sim: KubeSimulator, ...args: string[]): Promise<KubectlResult> {
+  const k = await kubectlFor(sim);
   try {
-    const config = join(dir, 'config');
-    await sim.writeKubeconfig(config);
-    return await new Promise((resolve) => {
-      execFile(
-        'kubectl',
-        ['--kubeconfig', config, '--cache-dir', join(dir, 'cache'), ...args],
-        { timeout: 20_000 },
-        (err, stdout, stderr) => {
-          const code = err
-            ? typeof (err as { code?: unknown }).code === 'number'
-              ? (err as { code: number }).code
-              : 1
-            : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    return await k.run(...args);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await k.dispose();
   }
 }

@@ -12,6 +12,7 @@ import {
   stdout,
   withKubeOptions,
   type Write,
+  exitWith,
 } from '../kube-target.js';
 
 export async function runHistory(
@@ -43,13 +44,5 @@ export function register(program: Command): void {
       .command('history')
       .description('list the revisions of a Deployment (kubectl rollout history) with their images')
       .argument('<namespace/deployment>', 'the Deployment, e.g. payments/payments-api'),
-  ).action(async (target: string, opts: KubeCliOptions) => {
-    let code: number;
-    try {
-      code = await runHistory(gatewayFor(opts), target);
-    } catch (err) {
-      code = reportFailure(err);
-    }
-    if (code !== 0) process.exitCode = code;
-  });
+  ).action((target: string, opts: KubeCliOptions) => exitWith(() => runHistory(gatewayFor(opts), target)));
 }

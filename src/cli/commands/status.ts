@@ -13,6 +13,7 @@ import {
   stdout,
   withKubeOptions,
   type Write,
+  exitWith,
 } from '../kube-target.js';
 
 export interface StatusCliOptions extends KubeCliOptions {
@@ -55,14 +56,10 @@ export function register(program: Command): void {
     const ctrl = new AbortController();
     const stop = (): void => ctrl.abort();
     process.once('SIGINT', stop);
-    let code: number;
     try {
-      code = await runStatus(gatewayFor(opts), target, opts, stdout, undefined, ctrl.signal);
-    } catch (err) {
-      code = reportFailure(err);
+      await exitWith(() => runStatus(gatewayFor(opts), target, opts, stdout, undefined, ctrl.signal));
     } finally {
       process.off('SIGINT', stop);
     }
-    if (code !== 0) process.exitCode = code;
   });
 }

@@ -13,6 +13,7 @@ import {
   stdout,
   withKubeOptions,
   type Write,
+  exitWith,
 } from '../kube-target.js';
 
 export interface UndoCliOptions extends KubeCliOptions {
@@ -70,13 +71,5 @@ export function register(program: Command): void {
       .option('--to-revision <n>', 'revision to roll back to (default: the previous one)')
       .option('--to-image-tag <tag>', 'roll back to the newest revision running this image tag')
       .option('--dry-run', 'server-side dry run: validate, change nothing'),
-  ).action(async (target: string, opts: UndoCliOptions) => {
-    let code: number;
-    try {
-      code = await runUndo(gatewayFor(opts), target, opts);
-    } catch (err) {
-      code = reportFailure(err);
-    }
-    if (code !== 0) process.exitCode = code;
-  });
+  ).action((target: string, opts: UndoCliOptions) => exitWith(() => runUndo(gatewayFor(opts), target, opts)));
 }
