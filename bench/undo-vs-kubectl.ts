@@ -2,12 +2,11 @@
  * Benchmark 5: rolling a Deployment back against the Kubernetes simulator, each on a fresh
  * Deployment. rollbot: what its k8s.rolloutUndo step does in the running bot (read the history,
  * plan the undo, PATCH with a resourceVersion precondition) through the same KubeGateway, in a
- * warm process. Reference: `kubectl rollout undo` started as a process, as an operator runs it.
+ * warm, separate process (bench/workers/gateway-undo.ts). Reference: `kubectl rollout undo` started as a process, as an operator runs it.
  * Also shown: `rollbot undo` as a process (CLI start-up included), for the like-for-like view.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { KubeGateway } from '../src/kube/index.js';
 import { NAMESPACE, serviceName } from './lib/fixture.js';
 import type { Bench } from './lib/harness.js';
 import { ROOT } from './lib/proc.js';
@@ -28,7 +27,6 @@ export async function runUndo(
   each: number,
   cliRuns: number,
 ): Promise<UndoResult> {
-  const kube = KubeGateway.fromOptions({ kubeconfigYaml: bench.world.kubeSim.kubeconfigYaml() });
   const kubeconfig = bench.world.kubeconfigPath;
   const r: UndoResult = {
     gateway: [],
@@ -47,19 +45,19 @@ export async function runUndo(
     return r;
   }
   let i = first;
-  // One warm-up each (JIT, connection, kubectl's discovery cache).
-  for (let k = 0; k <= each; k++) {
-    const name = serviceName(i++);
-    const t = performance.now();
-    try {
-      const history = await kube.history(NAMESPACE, name);
-      const target = history.find((e) => e.revision === 1)!;
-      const plan = await kube.planUndo(NAMESPACE, name, { toRevision: target.revision });
-      await kube.rolloutUndo(plan, { precondition: true });
-      if (k > 0) r.gateway.push(performance.now() - t);
-    } catch (err) {
-      r.failures.push(`gateway ${name}: ${(err as Error).message}`);
-    }
+  // rollbot's side runs in a separate quiet process, one warm-up included (see the worker).
+  const names = Array.from({ length: each + 1 }, () => serviceName(i++));
+  try {
+    const out = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/workers/gateway-undo.ts', kubeconfig, NAMESPACE, ...names],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    const parsed = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { ms: number[]; failures: string[] };
+    r.gateway.push(...parsed.ms);
+    r.failures.push(...parsed.failures);
+  } catch (err) {
+    r.failures.push(`gateway worker: ${(err as Error).message.split('\n')[0]}`);
   }
   for (let k = 0; k <= each; k++) {
     const name = serviceName(i++);

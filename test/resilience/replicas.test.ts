@@ -214,7 +214,12 @@ test('alerts and clicks on random processes, SIGKILLs mid-rollback: one proposal
       for (const { name } of SERVICES) {
         const lease = await store.getLease(`service:${name}`);
         const holder = lease && procs.find((p) => !p.dead && lease.owner.startsWith(`${p.id}:`));
-        if (holder) return holder;
+        // Only a run with work left: killing a holder that is already finishing proves nothing.
+        const running = await repo.openFor(name);
+        const workLeft =
+          running?.state === 'running' &&
+          running.execution?.steps.some((st) => st.status !== 'succeeded' && st.phase === 'verification');
+        if (holder && workLeft) return holder;
       }
       return undefined;
     },
