@@ -27,21 +27,42 @@ export const rolloutUndo: StepImplementation<RolloutUndoParams> = {
         },
       );
     }
-    const history = await ctx.kube.history(namespace, deployment);
-    const entry = targetReplicaSet
-      ? history.find((e) => e.replicaSetName === targetReplicaSet)
-      : history.find((e) => e.revision === target.revision);
+    // Common case: the target still has its planned revision, and one plan read (Deployment +
+    // ReplicaSets) finds it. After a renumbering (a resumed run whose undo already landed, or a
+    // rollback in between) look it up by ReplicaSet name in the history instead.
+    let plan = await ctx.kube
+      .planUndo(namespace, deployment, { toRevision: target.revision })
+      .catch(() => null);
+    let entry =
+      plan?.target && (!targetReplicaSet || plan.target.replicaSetName === targetReplicaSet)
+        ? plan.target
+        : undefined;
     if (!entry) {
-      throw new RollbotError(
-        'not_found',
-        `the approved target (revision ${target.revision}${targetReplicaSet ? `, ReplicaSet ${targetReplicaSet}` : ''}) is no longer in the history of deployment "${deployment}"`,
-        { hint: 'it was pruned (revisionHistoryLimit) or deleted; re-run /rollback to get a fresh proposal' },
-      );
+      const history = await ctx.kube.history(namespace, deployment);
+      const found = targetReplicaSet
+        ? history.find((e) => e.replicaSetName === targetReplicaSet)
+        : history.find((e) => e.revision === target.revision);
+      if (!found) {
+        throw new RollbotError(
+          'not_found',
+          `the approved target (revision ${target.revision}${targetReplicaSet ? `, ReplicaSet ${targetReplicaSet}` : ''}) is no longer in the history of deployment "${deployment}"`,
+          {
+            hint: 'it was pruned (revisionHistoryLimit) or deleted; re-run /rollback to get a fresh proposal',
+          },
+        );
+      }
+      plan = await ctx.kube.planUndo(namespace, deployment, { toRevision: found.revision });
+      entry = plan.target ?? undefined;
+      if (!entry)
+        throw new RollbotError(
+          'not_found',
+          `revision ${found.revision} of deployment "${deployment}" disappeared while planning`,
+          { hint: 're-run /rollback to get a fresh proposal' },
+        );
     }
     ctx.progress(
       `rolling back deployment "${deployment}" to revision ${target.revision} (${entry.images.join(', ')})`,
     );
-    const plan = await ctx.kube.planUndo(namespace, deployment, { toRevision: entry.revision });
     const output = {
       namespace,
       deployment,

@@ -111,7 +111,7 @@ export class Cluster {
         changed = syncDeployments(this) || changed;
         if (!changed) break;
       }
-      for (const d of this.store.list('deployments')) {
+      for (const d of this.store.peek('deployments')) {
         const at = progressDeadlineAt(d);
         if (at !== undefined) this.requeueAt(`${d.metadata.namespace}/${d.metadata.name}`, at);
       }
@@ -125,7 +125,7 @@ export class Cluster {
   /** True when no rollout is in progress: every Deployment is complete, paused or past its deadline. */
   isIdle(): boolean {
     if (this.scheduled || this.running) return false;
-    for (const d of this.store.list('deployments')) {
+    for (const d of this.store.peek('deployments')) {
       if (d.spec.paused) continue;
       const progressing = d.status?.conditions?.find((c: { type: string }) => c.type === 'Progressing');
       if (progressing?.reason === 'ProgressDeadlineExceeded') continue;
@@ -133,7 +133,7 @@ export class Cluster {
       if ((d.status?.replicas ?? 0) !== d.spec.replicas) return false;
     }
     // Pods still starting mean a ReplicaSet has not settled either.
-    for (const pod of this.store.list('pods')) if (!this.podStarts.has(pod.metadata.uid!)) return false;
+    for (const pod of this.store.peek('pods')) if (!this.podStarts.has(pod.metadata.uid!)) return false;
     return true;
   }
 

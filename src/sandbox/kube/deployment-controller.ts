@@ -232,7 +232,7 @@ function syncStatus(
 function syncDeployment(c: Cluster, stored: KubeObject): boolean {
   const before = clone(stored);
   const d = clone(stored);
-  const ownRSs = c.store.list('replicasets', d.metadata.namespace).filter((rs) => isOwnedBy(rs, d));
+  const ownRSs = c.store.listControlledBy('replicasets', d.metadata.namespace, d.metadata.uid);
 
   const paused = pausedConditions(d, c.now());
   if (paused) d.status = paused;

@@ -162,7 +162,7 @@ export function reconcileReplicaSets(c: Cluster): boolean {
     if (pods.length < want) {
       for (let i = pods.length; i < want; i++) createPod(c, rs);
       changed = true;
-      pods = c.store.list('pods', rs.metadata.namespace).filter((p) => isOwnedBy(p, rs));
+      pods = c.store.listControlledBy('pods', rs.metadata.namespace, rs.metadata.uid);
     } else if (pods.length > want) {
       const ranked = [...pods].sort((a, b) => {
         const ra = deletionRank(c, a);
@@ -171,7 +171,7 @@ export function reconcileReplicaSets(c: Cluster): boolean {
       });
       for (const pod of ranked.slice(0, pods.length - want)) deletePod(c, pod);
       changed = true;
-      pods = c.store.list('pods', rs.metadata.namespace).filter((p) => isOwnedBy(p, rs));
+      pods = c.store.listControlledBy('pods', rs.metadata.namespace, rs.metadata.uid);
     }
     const minReadyMs = ((rs.spec?.minReadySeconds as number | undefined) ?? 0) * 1000;
     const ready = pods.filter(podReady);
@@ -193,19 +193,19 @@ export function reconcileReplicaSets(c: Cluster): boolean {
 /** Background cascading deletion: dependents whose controller owner no longer exists. */
 export function collectGarbage(c: Cluster): boolean {
   let changed = false;
-  const deploymentUids = new Set(c.store.list('deployments').map((d) => d.metadata.uid));
-  for (const rs of c.store.list('replicasets')) {
+  const deploymentUids = new Set(c.store.peek('deployments').map((d) => d.metadata.uid));
+  for (const rs of c.store.peek('replicasets')) {
     const ref = controllerRef(rs);
     if (ref?.kind === 'Deployment' && !deploymentUids.has(ref.uid)) {
       c.store.delete('replicasets', rs.metadata.namespace, rs.metadata.name);
       changed = true;
     }
   }
-  const rsUids = new Set(c.store.list('replicasets').map((rs) => rs.metadata.uid));
-  for (const pod of c.store.list('pods')) {
+  const rsUids = new Set(c.store.peek('replicasets').map((rs) => rs.metadata.uid));
+  for (const pod of c.store.peek('pods')) {
     const ref = controllerRef(pod);
     if (ref?.kind === 'ReplicaSet' && !rsUids.has(ref.uid)) {
-      deletePod(c, pod);
+      deletePod(c, clone(pod));
       changed = true;
     }
   }

@@ -56,6 +56,36 @@ export class ObjectStore {
       .map(clone);
   }
 
+  /**
+   * The stored objects themselves, uncloned, for read-only scans by the control loops (which run
+   * on every change); callers must not mutate them. Everyone else uses `list`/`get`.
+   */
+  peek(resource: string): readonly KubeObject[] {
+    return [...this.bucket(resource).values()];
+  }
+
+  /**
+   * Objects in `namespace` whose controller is `ownerUid`, cloned. The controller asks this for
+   * every Deployment and ReplicaSet on every pass: cloning only the matches keeps a cluster of
+   * many Deployments fast (listing and cloning the namespace each time was quadratic).
+   */
+  listControlledBy(
+    resource: string,
+    namespace: string | undefined,
+    ownerUid: string | undefined,
+  ): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const [k, obj] of this.bucket(resource)) {
+      if (namespace !== undefined && !k.startsWith(`${namespace}/`)) continue;
+      if (obj.metadata.ownerReferences?.some((r) => r.controller && r.uid === ownerUid)) out.push(obj);
+    }
+    return out
+      .sort((a, b) =>
+        key(a.metadata.namespace, a.metadata.name) < key(b.metadata.namespace, b.metadata.name) ? -1 : 1,
+      )
+      .map(clone);
+  }
+
   /** Stores a new object, filling the system metadata fields the apiserver owns. */
   create(resource: string, input: KubeObject, nowMs = Date.now()): KubeObject {
     const obj = clone(input);
