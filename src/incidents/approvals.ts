@@ -118,10 +118,14 @@ export class Approvals {
     if (incident.state !== 'proposed') {
       return this.refuse(incident, user, to, 'not_proposed', describeClosed(incident));
     }
+    // The cluster read for staleness overlaps the policy facts (Redis, cached Slack groups): it is
+    // on the path from click to PATCH. A refused click merely wastes that read.
+    const staleness = this.d.staleness(incident);
+    staleness.catch(() => undefined); // awaited below unless refused; never an unhandled rejection
     const decision: Decision = decideApproval(incident, runbook, user, await this.facts(incident, runbook));
     if (!decision.ok) return this.refuse(incident, user, to, decision.reason, decision.message);
 
-    const stale = await this.d.staleness(incident);
+    const stale = await staleness;
     if (stale.stale) return this.supersede(incident, user, to, stale.reason);
 
     const now = this.d.clock.now();

@@ -30,9 +30,7 @@ export const rolloutUndo: StepImplementation<RolloutUndoParams> = {
     // Common case: the target still has its planned revision, and one plan read (Deployment +
     // ReplicaSets) finds it. After a renumbering (a resumed run whose undo already landed, or a
     // rollback in between) look it up by ReplicaSet name in the history instead.
-    let plan = await ctx.kube
-      .planUndo(namespace, deployment, { toRevision: target.revision })
-      .catch(() => null);
+    let plan = await ctx.kube.planUndo(namespace, deployment, { toRevision: target.revision });
     let entry =
       plan?.target && (!targetReplicaSet || plan.target.replicaSetName === targetReplicaSet)
         ? plan.target
