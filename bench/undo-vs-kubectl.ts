@@ -61,6 +61,7 @@ export async function runUndo(
   }
   for (let k = 0; k <= each; k++) {
     const name = serviceName(i++);
+    await bench.world.kubeSim.waitForIdle(); // the same quiet cluster the rollbot runs got
     const t = performance.now();
     try {
       await run(

@@ -19,6 +19,9 @@ for (const [k, name] of names.entries()) {
     const plan = await kube.planUndo(namespace!, name, { toRevision: target.revision });
     await kube.rolloutUndo(plan, { precondition: true });
     if (k > 0) ms.push(performance.now() - t); // the first one warms up JIT and the connection
+    // Untimed: let the simulated controller finish this rollout, so the next undo does not queue
+    // behind it (the kubectl runs get the same quiet cluster).
+    await kube.waitRollout(namespace!, name, { timeoutMs: 30_000 });
   } catch (err) {
     failures.push(`gateway ${name}: ${(err as Error).message}`);
   }

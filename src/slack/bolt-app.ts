@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Logger } from 'pino';
 import type { Person } from '../incidents/incident.js';
@@ -61,14 +62,28 @@ export function createBolt(opts: {
         logger,
         processBeforeResponse: false,
       });
-  const app = new App({
-    receiver,
-    token: opts.botToken,
-    logger,
-    clientOptions,
-    // Slack being slow must not stop rollbot from starting; the first post reports a bad token.
-    tokenVerificationEnabled: false,
-  });
+  // With only a token, Bolt asks Slack's auth.test on every request, before the ack. Ask once,
+  // lazily (Slack being slow must not stop rollbot from starting), and keep the answer; a failed
+  // answer is not kept, so the next request asks again.
+  const identityClient = new WebClient(opts.botToken, clientOptions);
+  let identity:
+    Promise<{ botToken: string; botId?: string; botUserId?: string; teamId?: string }> | undefined;
+  const authorize = () => {
+    identity ??= identityClient.auth.test().then(
+      (r) => ({
+        botToken: opts.botToken,
+        ...(r.bot_id ? { botId: r.bot_id } : {}),
+        ...(r.user_id ? { botUserId: r.user_id } : {}),
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+      }),
+      (err: unknown) => {
+        identity = undefined;
+        throw err;
+      },
+    );
+    return identity;
+  };
+  const app = new App({ receiver, authorize, logger, clientOptions });
 
   app.command('/rollback', async ({ command, ack, respond }) => {
     await ack();
