@@ -156,7 +156,7 @@ export function report(d: RunData): string {
     `| reference: \`kubectl rollout undo\` as a process | ${ms(k.p50)} | ${ms(k.p99)} | ${k.n} | 1.00× | | |`,
   );
   out.push(
-    `| \`rollbot undo\` CLI as a process (tsx start-up included) | ${ms(cli.p50)} | ${ms(cli.max)} (max) | ${cli.n} | ${ratio(cli.p50, k.p50)} | — | |`,
+    `| \`rollbot undo\` CLI as a process (Node start-up and bundle load included) | ${ms(cli.p50)} | ${ms(cli.max)} (max) | ${cli.n} | ${ratio(cli.p50, k.p50)} | — | |`,
   );
   if (undo.failures.length) out.push('', `Failures: ${undo.failures.slice(0, 5).join('; ')}`);
   out.push('');
