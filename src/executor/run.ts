@@ -18,20 +18,16 @@ import { type Failure, failureFor } from './failure.js';
 import type { HeldLease } from './lease.js';
 import { ProgressThrottle } from './progress.js';
 import { runStep } from './run-step.js';
+import { startCooldown } from './cooldown.js';
+import { Fenced, FencedIncident } from './fenced.js';
 
 type Outcome = 'succeeded' | 'failed' | 'cancelled';
 type Phase = StepRecord['phase'];
 const CANCEL_POLL_MS = 1_000;
 
-/** Thrown when a fenced write finds another owner (or a closed incident): stop quietly. */
-class Fenced extends Error {
-  constructor(readonly incident: Incident) {
-    super('fenced');
-  }
-}
-
 export class IncidentRun {
   private readonly token: string;
+  private readonly doc: FencedIncident;
   private readonly actor;
   private readonly progress: ProgressThrottle;
   /** Aborts the current step: cancellation (read-only steps) or shutdown past its grace. */
@@ -46,11 +42,12 @@ export class IncidentRun {
     private readonly log: Logger,
   ) {
     this.token = `${lease.owner}#${randomBytes(4).toString('hex')}`;
+    this.doc = new FencedIncident(deps.repo, incidentId, this.token);
     this.actor = { type: 'system' as const, name: `rollbot/${deps.instanceId}` };
     this.progress = new ProgressThrottle({
       intervalMs: deps.progressIntervalMs ?? 1_000,
       now: () => deps.clock.now(),
-      write: (stepId, line) => this.writeLine(stepId, line),
+      write: (stepId, line) => this.doc.writeLine(stepId, line),
       emit: async (incident) => void (await deps.onProgress?.(incident)),
       log,
     });
@@ -156,7 +153,7 @@ export class IncidentRun {
         }
         if (this.lease.lost) return this.interrupted(incident, `lease lost: ${this.lease.lost}`);
         if (isStopping()) return this.interrupted(incident, 'shutting down: lease handed back');
-        incident = await this.fresh();
+        incident = await this.doc.fresh();
         if (incident.execution?.cancelRequested) return this.finish('cancelled');
         if (clock.now() >= deadline) {
           return this.finish('failed', {
@@ -166,7 +163,7 @@ export class IncidentRun {
           });
         }
         if (phase === 'verification' && incident.execution?.rolloutCompleteAt === undefined) {
-          incident = await this.mutate((cur) => (cur.execution!.rolloutCompleteAt = clock.now()));
+          incident = await this.doc.mutate((cur) => (cur.execution!.rolloutCompleteAt = clock.now()));
         }
         const result = await this.runOne(incident, step, phase, deadline, spec.timeout);
         if ('outcome' in result) return result.outcome;
@@ -211,7 +208,7 @@ export class IncidentRun {
       return { outcome: await this.auditUnavailable(incident, err, `step ${step.id}`) };
     }
     const startedAt = clock.now();
-    incident = await this.mutate((cur) =>
+    incident = await this.doc.mutate((cur) =>
       Object.assign(record(cur, step.id), {
         status: 'running',
         startedAt,
@@ -251,7 +248,7 @@ export class IncidentRun {
           effects: new EffectLedger(this.deps.store, incident.id, step.id, () => clock.now()),
         }),
         beforeAttempt: async () => {
-          incident = await this.mutate((cur) => (record(cur, step.id).attempts += 1));
+          incident = await this.doc.mutate((cur) => (record(cur, step.id).attempts += 1));
         },
         onRetry: (attempt, err, delayMs) =>
           log.warn({ attempt, code: err.code, err: err.message, delayMs }, 'step failed; retrying'),
@@ -268,7 +265,7 @@ export class IncidentRun {
         outcome: this.interrupted(incident, 'shutdown grace ran out mid-step; the step re-runs on resume'),
       };
     if (error?.code === 'cancelled' && this.stepAbort.signal.aborted) {
-      incident = await this.mutate((cur) =>
+      incident = await this.doc.mutate((cur) =>
         Object.assign(record(cur, step.id), { status: 'pending', summary: 'cancelled while running' }),
       );
       return { outcome: await this.finish('cancelled') };
@@ -276,7 +273,7 @@ export class IncidentRun {
     if (error) return { outcome: await this.stepFailed(incident, step, error, where) };
     const status = result!.skipped ? 'skipped' : 'succeeded';
     const finishedAt = clock.now();
-    incident = await this.mutate((cur) => {
+    incident = await this.doc.mutate((cur) => {
       Object.assign(record(cur, step.id), {
         status,
         finishedAt,
@@ -306,7 +303,7 @@ export class IncidentRun {
       rolledOut: incident.execution?.rolloutCompleteAt !== undefined,
     });
     const at = this.deps.clock.now();
-    incident = await this.mutate((cur) =>
+    incident = await this.doc.mutate((cur) =>
       Object.assign(record(cur, step.id), {
         status: 'failed',
         finishedAt: at,
@@ -327,7 +324,7 @@ export class IncidentRun {
   /** Audits the outcome, then closes the incident; if the audit fails it stays running (resumed later). */
   private async finish(outcome: Outcome, failure?: Failure): Promise<RunOutcome> {
     const { audit, clock, metrics } = this.deps;
-    let incident = await this.fresh();
+    let incident = await this.doc.fresh();
     const by = incident.execution?.cancelRequested;
     try {
       await audit.append({
@@ -347,7 +344,7 @@ export class IncidentRun {
       return this.auditUnavailable(incident, err, `rollback.${outcome}`);
     }
     const at = clock.now();
-    incident = await this.mutate((cur) => {
+    incident = await this.doc.mutate((cur) => {
       cur.state = outcome;
       const ex = cur.execution!;
       ex.finishedAt = at;
@@ -358,7 +355,7 @@ export class IncidentRun {
       }
     });
     metrics.rollbacks.inc({ service: incident.service, result: outcome });
-    if (outcome !== 'cancelled') await this.startCooldown(incident, outcome, at);
+    if (outcome !== 'cancelled') await startCooldown(this.deps, incident, outcome, at, this.log);
     if (outcome === 'succeeded')
       metrics.timeToRollback.observe(
         { service: incident.service },
@@ -373,22 +370,6 @@ export class IncidentRun {
       this.log.warn({ err }, 'onFinished hook failed');
     }
     return { status: 'finished', incident };
-  }
-
-  private async startCooldown(incident: Incident, result: 'succeeded' | 'failed', at: number): Promise<void> {
-    const approval = (incident.runbook.spec as Runbook).approval;
-    const ms = result === 'succeeded' ? approval.cooldown : approval.cooldownAfterFailure;
-    try {
-      await this.deps.cooldowns?.start({
-        service: incident.service,
-        incidentId: incident.id,
-        result,
-        finishedAt: at,
-        until: at + ms,
-      });
-    } catch (err) {
-      this.log.warn({ err }, 'could not record the cooldown');
-    }
   }
 
   private async auditUnavailable(incident: Incident, err: unknown, what: string): Promise<RunOutcome> {
@@ -424,34 +405,6 @@ export class IncidentRun {
         'audit record of a step result could not be written',
       );
     }
-  }
-
-  private async fresh(): Promise<Incident> {
-    const incident = await this.deps.repo.require(this.incidentId);
-    if (incident.execution?.owner !== this.token || incident.state !== 'running') throw new Fenced(incident);
-    return incident;
-  }
-
-  /** Changes the incident only while this run owns it. */
-  private async mutate(change: (cur: Incident) => unknown): Promise<Incident> {
-    const res = await this.deps.repo.update(this.incidentId, (cur) => {
-      if (cur.execution?.owner !== this.token || cur.state !== 'running') return null;
-      change(cur);
-      return cur;
-    });
-    if (!res.ok) throw new Fenced(res.incident);
-    return res.incident;
-  }
-
-  private async writeLine(stepId: string, line: string): Promise<Incident | null> {
-    const res = await this.deps.repo.update(this.incidentId, (cur) => {
-      const rec =
-        cur.execution?.owner === this.token ? cur.execution.steps.find((r) => r.id === stepId) : undefined;
-      if (!rec || rec.status !== 'running') return null;
-      rec.summary = line;
-      return cur;
-    });
-    return res.ok ? res.incident : null;
   }
 
   private async pollCancel(): Promise<void> {
