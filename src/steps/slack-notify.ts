@@ -17,16 +17,16 @@ export const slackNotify: StepImplementation<SlackNotifyParams> = {
       ctx.slack.postMessage({ channel, text: ctx.params.text, threadTs }),
     );
     if (!outcome.replayed)
-      return { summary: `posted in <#${channel}>`, output: { channel, ts: outcome.result.ts } };
+      return { summary: `posted to channel ${channel}`, output: { channel, ts: outcome.result.ts } };
     if (outcome.uncertain) {
       return {
-        summary: `not posted again in <#${channel}>: an earlier run stopped mid-post (it may or may not have arrived)`,
+        summary: `not posted again to channel ${channel}: an earlier run stopped mid-post (it may or may not have arrived)`,
         output: { channel, uncertain: true },
         skipped: true,
       };
     }
     return {
-      summary: `already posted in <#${channel}>`,
+      summary: `already posted to channel ${channel}`,
       output: { channel, ts: outcome.result.ts },
       skipped: true,
     };

@@ -131,7 +131,7 @@ describe('non-idempotent effects', () => {
     const first = await slackNotify.run(stepContext(world, incident, 'announce', { text: 'hello once' }));
     const second = await slackNotify.run(stepContext(world, incident, 'announce', { text: 'hello once' }));
     expect(first.skipped).toBeUndefined();
-    expect(second).toMatchObject({ skipped: true, summary: 'already posted in <#C0PAYMENTS>' });
+    expect(second).toMatchObject({ skipped: true, summary: 'already posted to channel C0PAYMENTS' });
     expect(world.slackSim.messages('C0PAYMENTS').length - before).toBe(1);
     await world.repo.update(incident.id, (i) => ({ ...i, state: 'dismissed' }));
   });
