@@ -21,15 +21,6 @@ export type RollbackCommand =
 
 export type ParseResult = { ok: true; command: RollbackCommand } | { ok: false; error: string };
 
-export const USAGE = [
-  '`/rollback <service> [to <revision|image-tag>] [because <reason>]` — propose a rollback',
-  '`/rollback <service> --emergency because <reason>` — break-glass: one approval from the emergency approvers',
-  '`/rollback status [<service>]` — open proposals and running rollbacks',
-  '`/rollback history <service>` — revisions, like `kubectl rollout history`',
-  '`/rollback cancel <service>` — close a proposal or stop a running rollback between steps',
-  '`/rollback help` — this text',
-].join('\n');
-
 const SERVICE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MAX_REASON = 500;

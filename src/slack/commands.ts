@@ -8,7 +8,7 @@ import type { IncidentRepository } from '../incidents/repository.js';
 import type { RunbookRegistry } from '../runbooks/registry.js';
 import { resolveTarget } from '../runbooks/registry.js';
 import type { Respond } from './bolt-app.js';
-import { USAGE, parseRollbackCommand } from './command-grammar.js';
+import { parseRollbackCommand } from './command-grammar.js';
 import {
   alreadyView,
   errorView,
@@ -17,6 +17,7 @@ import {
   historyView,
   leaseHeldView,
   statusView,
+  USAGE_MRKDWN,
 } from './views/index.js';
 import type { HistoryRevision } from './views/status.js';
 
@@ -55,7 +56,7 @@ export class RollbackCommands {
       errorView({
         what: `Unknown service "${service}"`,
         why: services.length ? `rollbot has runbooks for: ${services.join(', ')}` : 'no runbooks are loaded',
-        next: `Usage:\n${USAGE}`,
+        next: `Usage:\n${USAGE_MRKDWN}`,
       }),
     );
   }
@@ -82,7 +83,7 @@ export class RollbackCommands {
         errorView({
           what: `Could not read \`/rollback ${text}\``,
           why: parsed.error,
-          next: `${known}.\nUsage:\n${USAGE}`,
+          next: `${known}.\nUsage:\n${USAGE_MRKDWN}`,
         }),
       );
     }

@@ -12,12 +12,18 @@ export const COMMAND_GRAMMAR: readonly { usage: string; what: string }[] = [
   { usage: '/rollback <service> --emergency because <reason>', what: 'break-glass: loudly audited' },
   { usage: '/rollback status [<service>]', what: 'open and running rollbacks' },
   { usage: '/rollback history <service>', what: 'revisions, like kubectl rollout history' },
-  { usage: '/rollback cancel <service>', what: 'stop a running rollback after its current step' },
+  {
+    usage: '/rollback cancel <service>',
+    what: 'close a proposal, or stop a running rollback after its current step',
+  },
   { usage: '/rollback help', what: 'this message' },
 ];
 
+/** The grammar as Slack mrkdwn, one line per form (used by help and by every usage error). */
+export const USAGE_MRKDWN = COMMAND_GRAMMAR.map((g) => `\`${esc(g.usage)}\` — ${g.what}`).join('\n');
+
 export function helpView(services: string[]): View {
-  const grammar = COMMAND_GRAMMAR.map((g) => `\`${esc(g.usage)}\` — ${g.what}`).join('\n');
+  const grammar = USAGE_MRKDWN;
   const known = services.length
     ? capLines(
         [...services].sort().map((s) => `\`${esc(s, 100)}\``),
