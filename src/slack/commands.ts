@@ -16,6 +16,7 @@ import {
   helpView,
   historyView,
   leaseHeldView,
+  esc,
   statusView,
   USAGE_MRKDWN,
 } from './views/index.js';
@@ -81,7 +82,7 @@ export class RollbackCommands {
         : 'no runbooks are loaded';
       return respond(
         errorView({
-          what: `Could not read \`/rollback ${text}\``,
+          what: `Could not read \`/rollback ${esc(text.replaceAll('`', "'"), 200)}\``,
           why: parsed.error,
           next: `${known}.\nUsage:\n${USAGE_MRKDWN}`,
         }),
