@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { parse as parseYaml, stringify } from 'yaml';
 import { parseRunbook } from '../../src/runbooks/load.js';
 import { FUZZ_BUDGET } from './fuzz-budget.js';
+import { mutated } from './mutate.js';
 
 const ORIGINAL = readFileSync(new URL('../../runbooks/payments-api.yaml', import.meta.url), 'utf8');
 const LINES = ORIGINAL.split('\n');
@@ -35,36 +36,6 @@ function check(text: string): boolean {
 }
 
 // --- structural mutations of the parsed runbook, written back as YAML ---
-type Path = (string | number)[];
-function paths(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
-  return out;
-}
-const ALL_PATHS = paths(DATA).filter((p) => p.length > 0);
-
-type Op =
-  { kind: 'replace'; value: unknown } | { kind: 'delete' } | { kind: 'addKey'; key: string; value: unknown };
-function apply(root: unknown, path: Path, op: Op): unknown {
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let parent: Record<string | number, unknown> = copy;
-  for (const seg of path.slice(0, -1)) parent = parent[seg] as Record<string | number, unknown>;
-  const last = path[path.length - 1]!;
-  if (op.kind === 'replace') parent[last] = op.value;
-  else if (op.kind === 'delete') {
-    if (Array.isArray(parent)) parent.splice(Number(last), 1);
-    else delete parent[last];
-  } else {
-    const target = parent[last];
-    if (target && typeof target === 'object' && !Array.isArray(target))
-      (target as Record<string, unknown>)[op.key] = op.value;
-    else parent[last] = { [op.key]: op.value };
-  }
-  return copy;
-}
-
 const weirdValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.constantFrom(
@@ -87,29 +58,8 @@ const weirdValue = fc.oneof(
   fc.double(),
   fc.constant(null),
 );
-const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: weirdValue.map((value) => ({ kind: 'replace' as const, value })) },
-  { weight: 3, arbitrary: fc.constant({ kind: 'delete' as const }) },
-  {
-    weight: 2,
-    arbitrary: fc
-      .tuple(fc.string({ maxLength: 20 }), weirdValue)
-      .map(([key, value]) => ({ kind: 'addKey' as const, key, value })),
-  },
-);
-const mutatedDoc = fc
-  .array(fc.tuple(fc.constantFrom(...ALL_PATHS), op), { minLength: 1, maxLength: 4 })
-  .map((ops) => {
-    let doc: unknown = DATA;
-    for (const [path, o] of ops) {
-      try {
-        doc = apply(doc, path, o);
-      } catch {
-        // an earlier op removed the path: skip this one
-      }
-    }
-    return stringify(doc);
-  });
+// Structural edits at paths drawn from the runbook's own shape (shared with the webhook fuzz).
+const mutatedDoc = mutated(DATA, 4, weirdValue).map((doc) => stringify(doc));
 
 // --- textual mutations of the file as people break it: lines, indentation, characters ---
 type LineOp =

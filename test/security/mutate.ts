@@ -71,16 +71,23 @@ function apply(root: unknown, path: Path, op: Op): unknown {
   return root;
 }
 
-/** `base` with 1–`max` random edits at random paths (paths drawn from the original's shape). */
-export function mutated(base: unknown, max = 3): fc.Arbitrary<unknown> {
+/**
+ * `base` with 1–`max` random edits at random paths (paths drawn from the original's shape);
+ * replaced and added values come from `values` (default: weird JSON).
+ */
+export function mutated(
+  base: unknown,
+  max = 3,
+  values: fc.Arbitrary<unknown> = weirdJson,
+): fc.Arbitrary<unknown> {
   const all = paths(base);
   const op: fc.Arbitrary<Op> = fc.oneof(
-    { weight: 5, arbitrary: weirdJson.map((value) => ({ kind: 'replace' as const, value })) },
+    { weight: 5, arbitrary: values.map((value) => ({ kind: 'replace' as const, value })) },
     { weight: 3, arbitrary: fc.constant({ kind: 'delete' as const }) },
     {
       weight: 2,
       arbitrary: fc
-        .tuple(fc.string({ maxLength: 12 }), weirdJson)
+        .tuple(fc.string({ maxLength: 12 }), values)
         .map(([key, value]) => ({ kind: 'add' as const, key, value })),
     },
   );
