@@ -35,6 +35,9 @@ export interface Config {
     alertmanagerToken?: string | undefined;
     grafanaToken?: string | undefined;
     grafanaHmacSecret?: string | undefined;
+    /** grafana/alerting hmacConfig.header and .timestampHeader. */
+    grafanaHmacHeader: string;
+    grafanaHmacTimestampHeader?: string | undefined;
     genericSecret?: string | undefined;
   };
   leaseTtlMs: number;
@@ -111,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       alertmanagerToken: e.WEBHOOK_ALERTMANAGER_TOKEN,
       grafanaToken: e.WEBHOOK_GRAFANA_TOKEN,
       grafanaHmacSecret: e.WEBHOOK_GRAFANA_HMAC_SECRET,
+      grafanaHmacHeader: e.WEBHOOK_GRAFANA_HMAC_HEADER,
+      grafanaHmacTimestampHeader: e.WEBHOOK_GRAFANA_HMAC_TIMESTAMP_HEADER,
       genericSecret: e.WEBHOOK_GENERIC_SECRET,
     },
     leaseTtlMs: e.LEASE_TTL,
