@@ -1,19 +1,45 @@
 import type { Logger } from 'pino';
-import { createApp, type RollbotApp } from '../app.js';
+import { createApp, type RollbotApp, type World } from '../app.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { asRollbotError } from '../core/errors.js';
 import { KubeGateway } from '../kube/index.js';
 import { createLogger } from '../log/logger.js';
-import { MemoryStore, RedisStore, type Store, createRedisClient } from '../store/index.js';
+import {
+  MemoryStore,
+  RedisStore,
+  type Store,
+  createRedisClient,
+  describeRedisTarget,
+} from '../store/index.js';
 import { startSandboxWorld } from './sandbox-world.js';
 
 /**
  * `rollbot serve`: read the environment, build the world, call the composition root, and shut
  * down gracefully on SIGTERM/SIGINT. In sandbox mode the world is the built-in simulators.
  */
-export function storeFor(config: Config): Store {
+export function storeFor(config: Config, log?: Logger): Store {
   if (config.store.kind === 'memory') return new MemoryStore();
-  return new RedisStore(createRedisClient(config.store.redis), config.store.keyPrefix);
+  const client = createRedisClient(config.store.redis);
+  // ioredis reports every failed reconnect as an 'error' event; one log line per 30 s is enough
+  // (readiness and each failing operation say the rest).
+  let lastLogged = 0;
+  client.on('error', (err: Error) => {
+    if (Date.now() - lastLogged < 30_000) return;
+    lastLogged = Date.now();
+    log?.warn({ err, redis: describeRedisTarget(config.store.redis) }, 'Redis connection error; retrying');
+  });
+  return new RedisStore(client, config.store.keyPrefix);
+}
+
+/** createApp with the store its config names; the store is closed again if the app cannot be built. */
+export async function createAppWithStore(world: Omit<World, 'store'>): Promise<RollbotApp> {
+  const store = storeFor(world.config, world.log);
+  try {
+    return await createApp({ ...world, store });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }
 
 export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
@@ -27,16 +53,15 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     return;
   }
   const log = createLogger({ level: config.logLevel });
-  let app: RollbotApp;
+  let app: RollbotApp | undefined;
   let closeWorld = async () => {};
   try {
     if (config.mode === 'sandbox') {
       const world = await startSandboxWorld({ log, withConsole: false });
       closeWorld = world.close;
       config = world.configure(config);
-      app = await createApp({
+      app = await createAppWithStore({
         config,
-        store: storeFor(config),
         kube: world.kube,
         github: world.github,
         log,
@@ -52,19 +77,23 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
         kubeconfigPath: config.kube.kubeconfigPath,
         context: config.kube.context,
       });
-      app = await createApp({ config, store: storeFor(config), kube, log });
+      app = await createAppWithStore({ config, kube, log });
       await app.start();
     }
   } catch (err) {
     const e = asRollbotError(err);
     log.fatal({ err: e }, 'rollbot could not start');
     process.stderr.write(`rollbot could not start: ${e.operatorMessage}\n`);
+    // Whatever did start must stop, or its sockets and timers keep the process alive.
+    await app
+      ?.stop()
+      .catch((stopErr: unknown) => log.warn({ err: stopErr }, 'stopping after a failed start'));
     await closeWorld();
     process.exitCode = 1;
     return;
   }
   await untilSignal(log);
-  await app.stop();
+  await app!.stop();
   await closeWorld();
 }
 
