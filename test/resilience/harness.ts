@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import type { SandboxWorld } from '../../src/cli/sandbox-world.js';
+import type { SandboxWorld } from '../../src/cli/sandbox/world.js';
 import type { Bot } from '../helpers/bot.js';
 
 export interface RunbookOptions {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { type RedisCliOptions, withRedisOptions } from '../redis-options.js';
-import { runStoryCommand } from '../story/command.js';
+import { withSandbox } from '../load-sandbox.js';
+import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
 export function register(program: Command): void {
   withRedisOptions(
@@ -18,10 +18,6 @@ export function register(program: Command): void {
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--service <name>', 'service to roll back', 'payments-api'),
   ).action((opts: RedisCliOptions & { out: string; scenario?: string; runbooks: string; service: string }) =>
-    runStoryCommand(
-      'demo',
-      { trigger: 'alert', service: opts.service, scenarioPath: opts.scenario, runbooksDir: opts.runbooks },
-      opts,
-    ),
+    withSandbox((sandbox) => sandbox.runDemo({ ...opts, env: redisEnv(opts) })),
   );
 }

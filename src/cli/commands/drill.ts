@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { type RedisCliOptions, withRedisOptions } from '../redis-options.js';
-import { runStoryCommand } from '../story/command.js';
+import { withSandbox } from '../load-sandbox.js';
+import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
 export function register(program: Command): void {
   withRedisOptions(
@@ -13,16 +13,6 @@ export function register(program: Command): void {
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--out <dir>', 'where to write the transcript, audit log and postmortem', 'drill-out'),
   ).action((runbook: string, opts: RedisCliOptions & { scenario?: string; runbooks: string; out: string }) =>
-    runStoryCommand(
-      'drill',
-      {
-        trigger: 'command',
-        service: runbook,
-        scenarioPath: opts.scenario,
-        runbooksDir: opts.runbooks,
-        timeoutMs: 120_000,
-      },
-      opts,
-    ),
+    withSandbox((sandbox) => sandbox.runDrill(runbook, { ...opts, env: redisEnv(opts) })),
   );
 }
