@@ -60,9 +60,13 @@ export function loadRedisConfig(env: NodeJS.ProcessEnv): { connection: RedisConn
       const name = String(i.path[0]) as keyof Env;
       return `${name} is invalid: ${i.message}${fixHints[name] ? ` — ${fixHints[name]}` : ''}`;
     });
-    throw new RollbotError('config_invalid', `Redis configuration is invalid:\n  - ${problems.join('\n  - ')}`, {
-      hint: 'give one of --redis-url, --redis-sentinels (+ --redis-sentinel-name) or --redis-cluster-nodes, or the REDIS_* variables',
-    });
+    throw new RollbotError(
+      'config_invalid',
+      `Redis configuration is invalid:\n  - ${problems.join('\n  - ')}`,
+      {
+        hint: 'give one of --redis-url, --redis-sentinels (+ --redis-sentinel-name) or --redis-cluster-nodes, or the REDIS_* variables',
+      },
+    );
   }
   return { connection: redisConnectionOf(parsed.data), keyPrefix: parsed.data.REDIS_KEY_PREFIX };
 }
