@@ -1,4 +1,5 @@
 import { RollbotError } from '../core/errors.js';
+import type { RedisSettings } from '../store/redis-client.js';
 import { type Env, envSchema, fixHints } from './schema.js';
 
 /**
@@ -7,13 +8,8 @@ import { type Env, envSchema, fixHints } from './schema.js';
  * REDIS_CLUSTER_NODES, plus REDIS_PASSWORD and REDIS_KEY_PREFIX. CLI flags are applied to these
  * variables first (src/cli/redis-options.ts), so a flag and its variable can never disagree.
  */
-export interface RedisConnection {
-  url?: string | undefined;
-  sentinels?: string[] | undefined;
-  sentinelName?: string | undefined;
-  clusterNodes?: string[] | undefined;
-  password?: string | undefined;
-}
+/** The connection settings, in the shape the store's client factory takes. */
+export type RedisConnection = RedisSettings;
 
 export const REDIS_VARIABLES = [
   'REDIS_URL',
