@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY packages ./packages
 # npm ci runs the prepare script: esbuild bundles src/cli/main.ts into dist/rollbot.mjs.
 RUN npm ci --no-audit --no-fund
 

@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signSlackRequest } from '../src/sandbox/slack/index.js';
+import { signSlackRequest } from '@rollbot/sandbox/slack';
 import { channelId } from './lib/fixture.js';
 import type { Bench } from './lib/harness.js';
 import { fixedRate, maxThroughput, type LoadResult, type Target } from './lib/load.js';

@@ -5,8 +5,8 @@
  * simulator; wait for the postmortem thread reply so iterations do not overlap. References in
  * the same run: the same requests' round trips to a bare node:http server.
  */
-import { alertmanagerPayload } from '../src/cli/story/alert-payload.js';
-import { sendSigned } from '../src/sandbox/slack/index.js';
+import { alertmanagerPayload } from '../src/cli/sandbox/story/alert-payload.js';
+import { sendSigned } from '@rollbot/sandbox/slack';
 import { APPROVER, channelId, NAMESPACE, serviceName } from './lib/fixture.js';
 import type { Bench } from './lib/harness.js';
 import { startServer } from './lib/proc.js';

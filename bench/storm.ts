@@ -5,7 +5,7 @@
  * Counts the proposals posted and every Web API call answered 429; reads the bot process's
  * peak RSS from the kernel (/proc/<pid>/status VmHWM) and samples VmRSS every 100 ms.
  */
-import { alertmanagerPayload } from '../src/cli/story/alert-payload.js';
+import { alertmanagerPayload } from '../src/cli/sandbox/story/alert-payload.js';
 import { channelId, NAMESPACE, serviceName } from './lib/fixture.js';
 import type { Bench } from './lib/harness.js';
 

@@ -18,4 +18,4 @@ await build({
   banner: { js: "import { createRequire as __rollbotRequire } from 'node:module'; const require = __rollbotRequire(import.meta.url);" },
 });
 // Read at run time next to the bundle (new URL('./default.yaml', import.meta.url)).
-cpSync('src/sandbox/scenario/default.yaml', 'dist/default.yaml');
+cpSync('packages/sandbox/src/scenario/default.yaml', 'dist/default.yaml');

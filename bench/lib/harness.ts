@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox-world.js';
+import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox/world.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { StoredMessage } from '../../src/sandbox/slack/index.js';
+import type { StoredMessage } from '@rollbot/sandbox/slack';
 import { AUDIT_CHANNEL, type Fixture } from './fixture.js';
 import { type Child, startBotProcess } from './proc.js';
 

@@ -1,22 +1,71 @@
+import type { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
-import { createApp, type RollbotApp } from '../app.js';
+import { createApp, type RollbotApp, type World } from '../app.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { asRollbotError } from '../core/errors.js';
 import { KubeGateway } from '../kube/index.js';
 import { createLogger } from '../log/logger.js';
-import { MemoryStore, RedisStore, type Store, createRedisClient } from '../store/index.js';
-import { startSandboxWorld } from './sandbox-world.js';
+import {
+  MemoryStore,
+  RedisStore,
+  type Store,
+  createRedisClient,
+  describeRedisTarget,
+} from '../store/index.js';
+import { withSandbox } from './load-sandbox.js';
 
 /**
  * `rollbot serve`: read the environment, build the world, call the composition root, and shut
- * down gracefully on SIGTERM/SIGINT. In sandbox mode the world is the built-in simulators.
+ * down gracefully on SIGTERM/SIGINT. In sandbox mode the world is the built-in simulators, which
+ * live outside the product: `serve` hands over to the sandbox entry (loaded only then), which
+ * calls back here with the simulated world.
  */
-export function storeFor(config: Config): Store {
+export function storeFor(config: Config, log?: Logger): Store {
   if (config.store.kind === 'memory') return new MemoryStore();
-  return new RedisStore(createRedisClient(config.store.redis), config.store.keyPrefix);
+  const client = createRedisClient(config.store.redis);
+  // ioredis reports every failed reconnect as an 'error' event; one log line per 30 s is enough
+  // (readiness and each failing operation say the rest).
+  let lastLogged = 0;
+  client.on('error', (err: Error) => {
+    if (Date.now() - lastLogged < 30_000) return;
+    lastLogged = Date.now();
+    log?.warn({ err, redis: describeRedisTarget(config.store.redis) }, 'Redis connection error; retrying');
+  });
+  return new RedisStore(client, config.store.keyPrefix);
 }
 
-export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
+/** createApp with the store its config names; the store is closed again if the app cannot be built. */
+export async function createAppWithStore(world: Omit<World, 'store'>): Promise<RollbotApp> {
+  const store = storeFor(world.config, world.log);
+  try {
+    return await createApp({ ...world, store });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** Where rollbot's peers are: the real ones from the config, or a simulated world. */
+export interface ServeWorld {
+  /** The config with every external endpoint pointed at this world. */
+  config: Config;
+  kube: KubeGateway;
+  github?: Octokit | undefined;
+  runbookEnv?: Record<string, string> | undefined;
+  /** Called once the bot listens. */
+  attach?(botUrl: string): void;
+  close(): Promise<void>;
+}
+
+export type WorldProvider = (config: Config, log: Logger) => Promise<ServeWorld>;
+
+const productionWorld: WorldProvider = async (config) => ({
+  config,
+  kube: KubeGateway.fromOptions({ kubeconfigPath: config.kube.kubeconfigPath, context: config.kube.context }),
+  close: async () => {},
+});
+
+export async function serve(env: NodeJS.ProcessEnv, worldProvider?: WorldProvider): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -26,46 +75,36 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  if (config.mode === 'sandbox' && !worldProvider) return withSandbox((sandbox) => sandbox.serveSandbox(env));
   const log = createLogger({ level: config.logLevel });
-  let app: RollbotApp;
-  let closeWorld = async () => {};
+  let app: RollbotApp | undefined;
+  let world: ServeWorld | undefined;
   try {
-    if (config.mode === 'sandbox') {
-      const world = await startSandboxWorld({ log, withConsole: false });
-      closeWorld = world.close;
-      config = world.configure(config);
-      app = await createApp({
-        config,
-        store: storeFor(config),
-        kube: world.kube,
-        github: world.github,
-        log,
-        runbookEnv: world.runbookEnv,
-      });
-      world.attach((await app.start()).url);
-      log.info(
-        { kubeconfig: world.kubeconfigPath, slack: world.slackSim.url, prometheus: world.prometheus.url },
-        'sandbox world ready',
-      );
-    } else {
-      const kube = KubeGateway.fromOptions({
-        kubeconfigPath: config.kube.kubeconfigPath,
-        context: config.kube.context,
-      });
-      app = await createApp({ config, store: storeFor(config), kube, log });
-      await app.start();
-    }
+    world = await (worldProvider ?? productionWorld)(config, log);
+    app = await createAppWithStore({
+      config: world.config,
+      kube: world.kube,
+      github: world.github,
+      log,
+      runbookEnv: world.runbookEnv,
+    });
+    const { url } = await app.start();
+    world.attach?.(url);
   } catch (err) {
     const e = asRollbotError(err);
     log.fatal({ err: e }, 'rollbot could not start');
     process.stderr.write(`rollbot could not start: ${e.operatorMessage}\n`);
-    await closeWorld();
+    // Whatever did start must stop, or its sockets and timers keep the process alive.
+    await app
+      ?.stop()
+      .catch((stopErr: unknown) => log.warn({ err: stopErr }, 'stopping after a failed start'));
+    await world?.close();
     process.exitCode = 1;
     return;
   }
   await untilSignal(log);
   await app.stop();
-  await closeWorld();
+  await world.close();
 }
 
 function untilSignal(log: Logger): Promise<void> {

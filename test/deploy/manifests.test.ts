@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/index.js';
 import { loadRunbooks, parseRunbookSet } from '../../src/runbooks/load.js';
-import { startKubeSimulator } from '../../src/sandbox/kube/index.js';
+import { startKubeSimulator } from '@rollbot/sandbox/kube';
 import { defaultScenario, hasKubectl } from '../kube/harness.js';
 import {
   DEPLOY,

@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import { RollbotError } from '../../src/core/errors.js';
 import { KubeGateway } from '../../src/kube/index.js';
-import type { LoggedRequest } from '../../src/sandbox/kube/index.js';
-import { startKubeSimulator } from '../../src/sandbox/kube/index.js';
+import type { LoggedRequest } from '@rollbot/sandbox/kube';
+import { startKubeSimulator } from '@rollbot/sandbox/kube';
 import { defaultScenario, NAME, NS } from '../kube/harness.js';
 import { DEPLOY, findObject, readDocs, type KubeObject } from './manifests.js';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startSandbox, type RunningSandbox } from '../../src/cli/sandbox-console/index.js';
+import { startSandbox, type RunningSandbox } from '../../src/cli/sandbox/console.js';
 import { createLogger, memoryDestination } from '../../src/log/logger.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -13,9 +13,9 @@ import { createApp, type RollbotApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { Incident } from '../../src/incidents/incident.js';
 import { createLogger, memoryDestination } from '../../src/log/logger.js';
-import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox-world.js';
+import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox/world.js';
 import { MemoryStore, RedisStore, type Store } from '../../src/store/index.js';
-import { alertmanagerPayload } from '../../src/cli/story/alert-payload.js';
+import { alertmanagerPayload } from '../../src/cli/sandbox/story/alert-payload.js';
 import { dropPrefix } from './redis.js';
 
 export const REPO_RUNBOOKS = new URL('../../runbooks/', import.meta.url).pathname;

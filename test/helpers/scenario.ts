@@ -1,14 +1,13 @@
 /**
- * Scenario variants for end-to-end tests: the default sandbox world (src/sandbox/scenario/default.yaml)
+ * Scenario variants for end-to-end tests: the default sandbox world (packages/sandbox/src/scenario/default.yaml)
  * with a test's edits applied, as YAML text for `startBot({ scenarioYaml })`.
  */
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_SCENARIO_PATH } from '@rollbot/sandbox/scenario';
 import { parse, stringify } from 'yaml';
 
-const DEFAULT_SCENARIO = new URL('../../src/sandbox/scenario/default.yaml', import.meta.url);
-
 export async function scenarioYaml(edit: (scenario: Record<string, any>) => void): Promise<string> {
-  const scenario = parse(await readFile(DEFAULT_SCENARIO, 'utf8')) as Record<string, any>;
+  const scenario = parse(await readFile(DEFAULT_SCENARIO_PATH, 'utf8')) as Record<string, any>;
   edit(scenario);
   return stringify(scenario);
 }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuditRecord } from '../../src/audit/index.js';
 import type { Incident } from '../../src/incidents/incident.js';
-import { sendSigned, type StoredEphemeral, type StoredMessage } from '../../src/sandbox/slack/index.js';
+import { sendSigned, type StoredEphemeral, type StoredMessage } from '@rollbot/sandbox/slack';
 import type { Bot } from './bot.js';
 
 /** Every string in a message's blocks and text, flattened, entities decoded: what a reader sees. */

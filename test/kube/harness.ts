@@ -4,10 +4,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { KubeGateway } from '../../src/kube/index.js';
-import { startKubeSimulator, type KubeSimulator } from '../../src/sandbox/kube/index.js';
-import { loadScenario, parseScenario } from '../../src/sandbox/scenario/load.js';
-import type { Scenario } from '../../src/sandbox/scenario/schema.js';
-import { kubectlFor, type KubectlResult } from '../sandbox/kube/fixtures.js';
+import { startKubeSimulator, type KubeSimulator } from '@rollbot/sandbox/kube';
+import { loadScenario, parseScenario } from '@rollbot/sandbox/scenario';
+import type { Scenario } from '@rollbot/sandbox/scenario';
+import { kubectlFor, type KubectlResult } from '../../packages/sandbox/test/kube/fixtures.js';
 
 export const NS = 'payments';
 export const NAME = 'payments-api';

@@ -3,7 +3,7 @@
  * kubectl runs against one simulator, rollbot against an identical fresh one, and both PATCH
  * requests are taken from the simulators' request logs.
  */
-import type { KubeSimulator } from '../../src/sandbox/kube/index.js';
+import type { KubeSimulator } from '@rollbot/sandbox/kube';
 import { defaultScenario, hasKubectl, kubectl, NAME, NS, startWorld, type World } from './harness.js';
 
 if (!hasKubectl) console.warn('kubectl is not on PATH: skipping the rollbot-vs-kubectl PATCH comparison');

@@ -4,6 +4,7 @@
  * rollbot retries what is safe, never applies the undo twice, and says exactly what failed.
  */
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_SCENARIO_PATH } from '@rollbot/sandbox/scenario';
 import { parse, stringify } from 'yaml';
 import { startBot, type Bot } from '../helpers/bot.js';
 import {
@@ -148,9 +149,7 @@ describe('Kubernetes API faults during a rollback', () => {
   });
 
   test('403 Forbidden (RBAC without patch): the failure names the verb, the resource and the namespace', async () => {
-    const scenario = parse(
-      await readFile(new URL('../../src/sandbox/scenario/default.yaml', import.meta.url), 'utf8'),
-    );
+    const scenario = parse(await readFile(DEFAULT_SCENARIO_PATH, 'utf8'));
     scenario.cluster.rbac = {
       user: 'system:serviceaccount:rollbot:rollbot',
       rules: [

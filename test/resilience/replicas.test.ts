@@ -8,9 +8,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { DEFAULT_SCENARIO_PATH } from '@rollbot/sandbox/scenario';
 import { parse, stringify } from 'yaml';
-import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox-world.js';
-import { alertmanagerPayload } from '../../src/cli/story/alert-payload.js';
+import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox/world.js';
+import { alertmanagerPayload } from '../../src/cli/sandbox/story/alert-payload.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { Incident } from '../../src/incidents/incident.js';
 import { IncidentRepository } from '../../src/incidents/repository.js';
@@ -45,9 +46,7 @@ let env: Record<string, string>;
 let spawned = 0;
 
 async function scenarioYaml(): Promise<string> {
-  const s = parse(
-    await readFile(new URL('../../src/sandbox/scenario/default.yaml', import.meta.url), 'utf8'),
-  );
+  const s = parse(await readFile(DEFAULT_SCENARIO_PATH, 'utf8'));
   s.cluster.namespaces.push(NS);
   for (const { name, channel } of SERVICES) {
     s.cluster.deployments.push({

@@ -7,8 +7,8 @@
  * read), or a 4xx with a JSON reason; never a 5xx, never a silent 3 s timeout.
  */
 import fc from 'fast-check';
-import { sendSigned } from '../../src/sandbox/slack/index.js';
-import { validateBlocks } from '../../src/sandbox/slack/index.js';
+import { sendSigned } from '@rollbot/sandbox/slack';
+import { validateBlocks } from '@rollbot/sandbox/slack';
 import { startBot, type Bot } from '../helpers/bot.js';
 import { FUZZ_BUDGET } from './fuzz-budget.js';
 import { expectAnswered, mutated, weirdJson } from './mutate.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { signRollbot } from '../../src/alerts/auth.js';
-import { alertmanagerPayload } from '../../src/cli/story/alert-payload.js';
+import { alertmanagerPayload } from '../../src/cli/sandbox/story/alert-payload.js';
 import { startBot, type Bot } from '../helpers/bot.js';
 import { FUZZ_BUDGET } from './fuzz-budget.js';
 import { expectAnswered, mutated, rawPost, type RawResponse } from './mutate.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportRecords } from '../../src/audit/export.js';
 import { signRollbot } from '../../src/alerts/auth.js';
-import { alertmanagerPayload } from '../../src/cli/story/alert-payload.js';
+import { alertmanagerPayload } from '../../src/cli/sandbox/story/alert-payload.js';
 import { REPO_RUNBOOKS, startBot, type Bot } from '../helpers/bot.js';
 
 const FAKE = {

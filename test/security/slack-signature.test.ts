@@ -4,7 +4,7 @@
  * (no incident, no audit record, no Slack reply). The valid request is accepted; Slack's
  * published test vector passes our verifier.
  */
-import { sendSigned, signSlackRequest } from '../../src/sandbox/slack/index.js';
+import { sendSigned, signSlackRequest } from '@rollbot/sandbox/slack';
 import { verifySlackSignature } from '../../src/http/slack-signature.js';
 import { startBot, type Bot } from '../helpers/bot.js';
 

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { asRollbotError } from '../../../core/errors.js';
+import { createLogger } from '../../../log/logger.js';
+import { openLogFile } from '../../log-file.js';
+import { startSandbox } from '../console.js';
+
+export interface SandboxCommandOptions {
+  scenario?: string | undefined;
+  /** The console's port, already checked by the command line. */
+  port: number;
+  runbooks: string;
+  logDir: string;
+}
+
+/** `rollbot sandbox`: the world, the bot and the console until Ctrl-C; prints every endpoint. */
+export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
+  const logDir = resolve(opts.logDir);
+  const logFile = await openLogFile(logDir);
+  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', destination: logFile.stream });
+  let sandbox;
+  try {
+    sandbox = await startSandbox({
+      log,
+      scenarioPath: opts.scenario,
+      runbooksDir: opts.runbooks,
+      port: opts.port,
+      kubeconfigDir: logDir,
+    });
+  } catch (err) {
+    const e = asRollbotError(err);
+    process.stderr.write(
+      `rollbot sandbox could not start: ${e.operatorMessage}\n${e.hint ? `  ${e.hint}\n` : ''}`,
+    );
+    await logFile.close();
+    process.exitCode = 1;
+    return;
+  }
+  const { urls, world } = sandbox;
+  const store = process.env.REDIS_URL ? `Redis (${redactUrl(process.env.REDIS_URL)})` : 'in memory';
+  const rows: [string, string][] = [
+    ['Sandbox console', urls.console],
+    ['rollbot', `${urls.bot}  (Slack: /slack/events, alerts: /webhooks/alertmanager; store ${store})`],
+    ['Slack simulator', `${urls.slack}  (inspect: /_sandbox/workspace)`],
+    ['Kubernetes API', urls.kubernetes],
+    ['Prometheus', urls.prometheus],
+    ['GitHub', urls.github],
+    ['Kubeconfig', world.kubeconfigPath],
+    ['Log', logFile.path],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(
+    [
+      `rollbot sandbox: scenario "${world.scenario.name}" — ${world.scenario.description ?? ''}`.trimEnd(),
+      '',
+      ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+      '',
+      `Open ${urls.console} in a browser: fire an alert, act as a user, approve.`,
+      `Try:  kubectl --kubeconfig ${world.kubeconfigPath} get deploy -A`,
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+  await untilSignal();
+  process.stdout.write('rollbot sandbox: stopping…\n');
+  await sandbox.close();
+  await logFile.close();
+  process.exitCode = 0;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** A Redis URL without its password, for printing. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
+}

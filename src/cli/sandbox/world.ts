@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Octokit } from '@octokit/rest';
+import type { Logger } from 'pino';
+import { type GitHubDouble, startGitHubDouble } from '@rollbot/sandbox/github';
+import { type KubeSimulator, startKubeSimulator } from '@rollbot/sandbox/kube';
+import { type PrometheusSimulator, startPrometheusSimulator } from '@rollbot/sandbox/prometheus';
+import { SandboxError } from '@rollbot/sandbox/errors';
+import { type Scenario, loadScenario } from '@rollbot/sandbox/scenario';
+import { type SlackSimulator, startSlackSimulator } from '@rollbot/sandbox/slack';
+import type { Config } from '../../config/index.js';
+import { RollbotError } from '../../core/errors.js';
+import { KubeGateway } from '../../kube/index.js';
+
+/**
+ * The offline world: a Kubernetes API server, Prometheus, a Slack workspace and GitHub, all
+ * simulated on free local ports, with fresh random secrets. `rollbot serve` in sandbox mode,
+ * `rollbot sandbox`, `rollbot demo`, `rollbot drill` and the end-to-end tests all start this.
+ */
+export interface SandboxWorld {
+  scenario: Scenario;
+  kubeSim: KubeSimulator;
+  prometheus: PrometheusSimulator;
+  slackSim: SlackSimulator;
+  githubDouble: GitHubDouble;
+  kubeconfigPath: string;
+  kube: KubeGateway;
+  github: Octokit;
+  secrets: {
+    signingSecret: string;
+    botToken: string;
+    alertmanagerToken: string;
+    genericSecret: string;
+    grafanaToken: string;
+    githubToken: string;
+  };
+  /** Values runbooks may read as {{ env.NAME }} (e.g. the simulated services' health URLs). */
+  runbookEnv: Record<string, string>;
+  /** The config with every external endpoint pointed at the simulators. */
+  configure(config: Config): Config;
+  /** Tell the Slack simulator where the bot listens (after the app started). */
+  attach(botUrl: string): void;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  scenarioPath?: string | undefined;
+  stepMs?: number | undefined;
+  log: Logger;
+  /** Where to write the kubeconfig (default: a new temp dir). */
+  kubeconfigDir?: string | undefined;
+  /** Slack rate limits on (default) or off (benchmarks). */
+  slackRateLimit?: boolean | undefined;
+  withConsole?: boolean | undefined;
+}
+
+const secret = (prefix = '') => prefix + randomBytes(18).toString('hex');
+
+export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWorld> {
+  const scenario = await loadScenario(opts.scenarioPath).catch((err: unknown) => {
+    // The sandbox has its own error type; the operator sees it as any other bad input.
+    if (err instanceof SandboxError)
+      throw new RollbotError('bad_input', err.message, { hint: err.hint, cause: err });
+    throw err;
+  });
+  const secrets = {
+    signingSecret: secret(),
+    botToken: `xoxb-sandbox-${secret()}`,
+    alertmanagerToken: secret('am-'),
+    genericSecret: secret('gen-'),
+    grafanaToken: secret('gf-'),
+    githubToken: `ghp_${secret()}`,
+  };
+  const kubeSim = await startKubeSimulator({
+    scenario,
+    ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
+  });
+  const prometheus = await startPrometheusSimulator({ scenario, kube: kubeSim });
+  const slackSim = await startSlackSimulator({
+    scenario,
+    signingSecret: secrets.signingSecret,
+    botToken: secrets.botToken,
+    ...(opts.slackRateLimit === false ? { rateLimit: false } : {}),
+  });
+  const githubDouble = await startGitHubDouble({ scenario, token: secrets.githubToken });
+  const dir = opts.kubeconfigDir ?? (await mkdtemp(join(tmpdir(), 'rollbot-sandbox-')));
+  await mkdir(dir, { recursive: true });
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  await kubeSim.writeKubeconfig(kubeconfigPath);
+  const kube = KubeGateway.fromOptions({ kubeconfigYaml: kubeSim.kubeconfigYaml() });
+  const github = new Octokit({ baseUrl: githubDouble.url, auth: secrets.githubToken });
+  const channel = (name: string) => scenario.slack.channels.find((c) => c.name === name)?.id;
+
+  return {
+    scenario,
+    kubeSim,
+    prometheus,
+    slackSim,
+    githubDouble,
+    kubeconfigPath,
+    kube,
+    github,
+    secrets,
+    runbookEnv: { SANDBOX_SERVICES_URL: prometheus.url },
+    configure: (config) => ({
+      ...config,
+      slack: {
+        ...config.slack,
+        signingSecret: secrets.signingSecret,
+        botToken: secrets.botToken,
+        apiUrl: slackSim.apiUrl,
+        appToken: undefined,
+        auditChannel: config.slack.auditChannel ?? channel('rollbot-audit'),
+        fallbackChannel: config.slack.fallbackChannel ?? channel('alerts-unrouted'),
+      },
+      github: { token: secrets.githubToken, apiUrl: githubDouble.url },
+      prometheusUrl: prometheus.url,
+      kube: { kubeconfigPath, context: undefined },
+      webhooks: {
+        ...config.webhooks,
+        alertmanagerToken: secrets.alertmanagerToken,
+        grafanaToken: secrets.grafanaToken,
+        grafanaHmacSecret: undefined,
+        genericSecret: secrets.genericSecret,
+      },
+    }),
+    attach: (botUrl) => slackSim.setEventsUrl(`${botUrl}/slack/events`),
+    close: async () => {
+      await Promise.allSettled([slackSim.close(), githubDouble.close(), prometheus.close()]);
+      await kubeSim.close();
+      opts.log.debug('sandbox closed');
+    },
+  };
+}
