@@ -12,7 +12,7 @@ import type { Metrics } from '../metrics/registry.js';
 import type { Cooldowns } from '../policy/cooldown.js';
 import type { Actors } from './actors.js';
 import type { Incident, Person } from './incident.js';
-import { transition } from './lifecycle.js';
+import { type Refusal, transition } from './lifecycle.js';
 import type { Audience, ExecutionStarter, Notifier } from './ports.js';
 import type { IncidentRepository } from './repository.js';
 import type { Supersede } from './supersede.js';
@@ -60,6 +60,16 @@ export class Approvals {
     }
   }
 
+  private async refused(to: Audience, refusal: Refusal): Promise<ApprovalOutcome> {
+    const down = refusal.reason === 'audit_unavailable';
+    await this.d.notifier.tell(to, {
+      what: down ? STORE_DOWN.what : 'Approval refused',
+      why: refusal.message,
+      next: refusal.next,
+    });
+    return 'refused';
+  }
+
   private async tryApprove(incidentId: string, user: Person, to: Audience): Promise<ApprovalOutcome> {
     const { repo, transitions, actors, clock } = this.d;
     const incident = await repo.require(incidentId);
@@ -69,25 +79,21 @@ export class Approvals {
     staleness?.catch(() => undefined); // awaited below unless refused; never an unhandled rejection
     const { facts, actor } = await actors.resolve(user, incident);
     const event = { type: 'approve' as const, facts };
-    // Decide on the snapshot first: only an approval that would be granted waits for the cluster.
+    // Decide on the snapshot first. A refusal there is final (closed incidents never reopen, and
+    // roles do not change between two reads), so it is told without touching the incident; only an
+    // approval that would be granted waits for the cluster and goes through the lock.
     const likely = transition(incident, event, actor, clock.now());
-    if (likely.ok && staleness) {
-      const stale = await staleness;
-      if (stale.stale) {
-        await this.d.supersede.stale(incident, user, to, stale.reason);
-        return 'refused';
-      }
+    if (!likely.ok) {
+      await transitions.recordRefusal(incident, 'approve', actor, likely.refusal, likely.move);
+      return this.refused(to, likely.refusal);
     }
-    const res = await transitions.apply(incidentId, event, actor);
-    if (!res.ok) {
-      const down = res.refusal.reason === 'audit_unavailable';
-      await this.d.notifier.tell(to, {
-        what: down ? STORE_DOWN.what : 'Approval refused',
-        why: res.refusal.message,
-        next: res.refusal.next,
-      });
+    const stale = staleness ? await staleness : { stale: false as const };
+    if (stale.stale) {
+      await this.d.supersede.stale(incident, user, to, stale.reason);
       return 'refused';
     }
+    const res = await transitions.apply(incidentId, event, actor);
+    if (!res.ok) return this.refused(to, res.refusal);
     const approved = res.incident.state === 'approved';
     if (approved) {
       const now = clock.now();
