@@ -228,6 +228,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
     store,
     repo,
     proposals,
+    planner,
+    suspects: incidents.suspects,
     registry: () => registry,
     notifier,
     audit,

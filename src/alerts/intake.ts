@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { AlertSummary, Incident } from '../incidents/incident.js';
-import type { AuditSink, Notifier } from '../incidents/ports.js';
+import { type AlertSummary, type Incident, type RevisionInfo, isOpen } from '../incidents/incident.js';
+import type { AuditSink, Notifier, Planner } from '../incidents/ports.js';
+import type { Suspects } from '../incidents/suspects.js';
 import type { Proposals } from '../incidents/proposals.js';
 import type { IncidentRepository } from '../incidents/repository.js';
 import type { RunbookRegistry } from '../runbooks/registry.js';
@@ -27,6 +28,8 @@ export interface IntakeDeps {
   audit: AuditSink;
   clock: Clock;
   log: Logger;
+  planner: Pick<Planner, 'live'>;
+  suspects: Suspects;
   /** Called with an incident whose message should be re-rendered (throttled by the caller). */
   refresh: (incident: Incident) => void;
 }
@@ -61,15 +64,38 @@ function summarize(prev: AlertSummary | undefined, fresh: Alert[], now: number):
   };
 }
 
+type Route = Extract<ReturnType<RunbookRegistry['routeAlert']>, { matched: true }>;
+
+/** The newest incident in a chain of superseded proposals (the alerts moved with each one). */
+async function latest(repo: IncidentRepository, id: string): Promise<Incident | null> {
+  let incident = await repo.get(id);
+  for (let hop = 0; hop < 5 && incident?.state === 'superseded' && incident.supersededBy; hop++)
+    incident = (await repo.get(incident.supersededBy)) ?? incident;
+  return incident;
+}
+
+/**
+ * What a re-sent alert does: join the open incident (counters), stay quiet (its incident ran, or
+ * was dismissed less than the dismissal window ago), or reopen (the window passed, or the proposal
+ * expired or was replaced without a successor): then it proposes afresh.
+ */
+function repeatVerdict(incident: Incident | null, now: number): 'join' | 'quiet' | 'reopen' {
+  if (!incident) return 'quiet';
+  if (isOpen(incident)) return 'join';
+  if (incident.state === 'expired' || incident.state === 'superseded') return 'reopen';
+  const closedProposal =
+    (incident.state === 'dismissed' || incident.state === 'cancelled') && !incident.execution;
+  return closedProposal && incident.quietUntil !== undefined && now >= incident.quietUntil
+    ? 'reopen'
+    : 'quiet';
+}
+
 export class AlertIntake {
   constructor(private readonly d: IntakeDeps) {}
 
   async ingest(batch: AlertBatch): Promise<IntakeResult> {
     const result: IntakeResult = { proposals: [], joined: 0, deduplicated: 0, resolved: 0, unrouted: 0 };
-    const byService = new Map<
-      string,
-      { route: Extract<ReturnType<RunbookRegistry['routeAlert']>, { matched: true }>; alerts: Alert[] }
-    >();
+    const byService = new Map<string, { route: Route; alerts: Alert[] }>();
     const registry = this.d.registry();
     for (const alert of batch.alerts) {
       const route = registry.routeAlert(alert.labels);
@@ -105,45 +131,47 @@ export class AlertIntake {
       .catch((err) => this.d.log.warn({ err }, 'fallback channel post failed'));
   }
 
-  private async firing(
-    service: string,
-    route: {
-      runbook: Parameters<Proposals['open']>[0]['loaded'];
-      target: { namespace: string; deployment: string };
-    },
-    alerts: Alert[],
-    result: IntakeResult,
-  ) {
+  private async firing(service: string, route: Route, alerts: Alert[], result: IntakeResult) {
     const now = this.d.clock.now();
     const fresh: Alert[] = [];
-    const repeats: { alert: Alert; incidentId: string }[] = [];
     for (const alert of alerts) {
       const claimed = await this.d.store.set(seenKey(alert), 'pending', {
         ifAbsent: true,
         ttlMs: SEEN_TTL_MS,
       });
-      if (claimed) fresh.push(alert);
-      else repeats.push({ alert, incidentId: (await this.d.store.get(seenKey(alert))) ?? 'pending' });
-    }
-    for (const { alert, incidentId } of repeats) {
+      if (claimed) {
+        fresh.push(alert);
+        continue;
+      }
+      const seen = (await this.d.store.get(seenKey(alert))) ?? 'pending';
+      const incident = seen.startsWith('inc-') ? await latest(this.d.repo, seen) : null;
+      const verdict = repeatVerdict(incident, now);
+      // Past its incident's dismissal window (or after it expired unapproved) a re-send is news again.
+      if (verdict === 'reopen') {
+        fresh.push(alert);
+        continue;
+      }
       result.deduplicated++;
       await this.d.audit.append({
         action: 'alert.deduplicated',
         actor: { type: 'system', name: alert.source },
-        incidentId: incidentId.startsWith('inc-') ? incidentId : undefined,
+        incidentId: incident?.id,
         service,
-        details: { fingerprint: alert.fingerprint, groupKey: alert.groupKey },
+        details: {
+          fingerprint: alert.fingerprint,
+          groupKey: alert.groupKey,
+          ...(verdict === 'quiet' && incident?.quietUntil
+            ? { quietUntil: new Date(incident.quietUntil).toISOString() }
+            : {}),
+        },
       });
-      if (incidentId.startsWith('inc-')) {
-        const incident = await this.d.repo.get(incidentId);
-        if (incident && ['proposed', 'approved', 'running'].includes(incident.state)) {
-          const updated = await this.d.proposals.joinAlerts(incidentId, (cur) => ({
-            ...cur!,
-            deliveries: (cur?.deliveries ?? 0) + 1,
-            lastAt: now,
-          }));
-          this.d.refresh(updated);
-        }
+      if (verdict === 'join' && incident) {
+        const updated = await this.d.proposals.joinAlerts(incident.id, (cur) => ({
+          ...cur!,
+          deliveries: (cur?.deliveries ?? 0) + 1,
+          lastAt: now,
+        }));
+        this.d.refresh(updated);
       }
     }
     if (!fresh.length) return;
@@ -163,6 +191,7 @@ export class AlertIntake {
     }
     const open = await this.d.repo.openFor(service);
     let incident: Incident;
+    let live: RevisionInfo | undefined;
     if (open) {
       incident = await this.d.proposals.joinAlerts(open.id, (cur) => summarize(cur, fresh, now));
       result.joined += fresh.length;
@@ -174,20 +203,47 @@ export class AlertIntake {
         origin: 'alert',
         alerts: summarize(undefined, fresh, now),
       });
-      if (outcome.kind === 'refused') {
-        // Cooldown or freeze: Proposals audited the refusal; do not propose.
-        for (const alert of fresh)
-          await this.d.store.set(seenKey(alert), `refused:${outcome.reason}`, { ttlMs: SEEN_TTL_MS });
-        return;
-      }
+      // Alert-born proposals are never refused or unapprovable: they are posted saying why.
+      if (outcome.kind !== 'created' && outcome.kind !== 'joined') return;
       incident = outcome.incident;
       if (outcome.kind === 'joined') {
         incident = await this.d.proposals.joinAlerts(incident.id, (cur) => summarize(cur, fresh, now));
         result.joined += fresh.length;
         this.d.refresh(incident);
-      } else result.proposals.push(incident.id);
+      } else {
+        result.proposals.push(incident.id);
+        live = incident.plan.current;
+      }
     }
     for (const alert of fresh) await this.d.store.set(seenKey(alert), incident.id, { ttlMs: SEEN_TTL_MS });
+    await this.markSuspect(service, route.target, fresh[0]!, now, live);
+  }
+
+  /** Invariant 10: what was live when the alert fired is suspect for this service from now on. */
+  private async markSuspect(
+    service: string,
+    target: Route['target'],
+    alert: Alert,
+    now: number,
+    live?: RevisionInfo,
+  ): Promise<void> {
+    try {
+      const current = live?.templateHash ? live : await this.d.planner.live(target);
+      if (!current.templateHash) return;
+      const name = alert.labels['alertname'] ?? alert.summary;
+      const recorded = await this.d.suspects.record(service, {
+        templateHash: current.templateHash,
+        revision: current.revision,
+        images: current.images,
+        alert: name,
+        at: now,
+      });
+      if (recorded)
+        this.d.log.info({ service, revision: current.revision, alert: name }, 'revision marked suspect');
+    } catch (err) {
+      // The alert is handled; a suspect not recorded only means a later default plan may offer it.
+      this.d.log.warn({ err, service }, 'could not record the suspect revision');
+    }
   }
 
   private async resolved(alerts: Alert[], result: IntakeResult) {

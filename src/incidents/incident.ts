@@ -158,7 +158,8 @@ export interface Incident {
   /** After a dismissal: re-sends of this incident's alerts stay quiet until then. */
   quietUntil?: number | undefined;
   /** An alert-born proposal the request gate refused (freeze, cooldown): shown on it, no Approve. */
-  blocked?: { reason: string; message: string; until?: number | undefined } | undefined;
+  blocked?:
+    { reason: string; message: string; what?: string | undefined; until?: number | undefined } | undefined;
   /** A transition whose audit record is being written (transitions.ts); nothing else moves meanwhile. */
   lock?: TransitionLock | undefined;
   /** Id of the last transition applied (its audit record carries the same id). */

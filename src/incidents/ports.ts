@@ -1,5 +1,6 @@
 import type { Runbook } from '../runbooks/schema.js';
-import type { Incident, IncidentPlan } from './incident.js';
+import type { Incident, IncidentPlan, RevisionInfo } from './incident.js';
+import type { Suspect } from './suspects.js';
 
 /**
  * What the incident domain needs from the outside world, as interfaces. Adapters implement them
@@ -7,11 +8,18 @@ import type { Incident, IncidentPlan } from './incident.js';
  * the domain never imports those adapters.
  */
 export interface Planner {
+  /**
+   * What a rollback would do. A default request (no `to`) passes over `suspects`; an explicit one
+   * may target a suspect, and the plan marks it (`targetSuspect`).
+   */
   plan(
     runbook: Runbook,
     target: { namespace: string; deployment: string },
     request: Incident['request'],
+    suspects?: readonly Suspect[],
   ): Promise<IncidentPlan>;
+  /** The revision live right now (to record it as suspect when an alert fires). */
+  live(target: { namespace: string; deployment: string }): Promise<RevisionInfo>;
   /** Whether the Deployment moved since the plan (new revision or template): approval must refuse. */
   staleness(plan: IncidentPlan): Promise<{ stale: false } | { stale: true; reason: string }>;
 }

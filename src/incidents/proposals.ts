@@ -1,19 +1,27 @@
+/**
+ * Opening proposals: an alert or a `/rollback` becomes one incident per service with a plan,
+ * posted in the runbook's channel; a second alert or request for the same service joins the open
+ * incident instead (one open proposal per service). The plan never targets a suspect revision
+ * unless asked to by number or tag (suspects.ts). A request that cannot be approved (no target, the
+ * running revision) is answered privately and never becomes the open proposal; an alert-born one
+ * is posted, saying why, and so is an alert-born proposal the freeze or cooldown blocks.
+ */
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { Cooldowns } from '../policy/cooldown.js';
 import { requestGate } from '../policy/approval.js';
 import type { LoadedRunbook } from '../runbooks/load.js';
+import type { Runbook } from '../runbooks/schema.js';
 import type { Store } from '../store/index.js';
-import type { AlertSummary, Incident, Person } from './incident.js';
+import { rollbot } from './actors.js';
+import type { AlertSummary, Incident, IncidentPlan, Person } from './incident.js';
 import type { AuditSink, Notifier, Planner } from './ports.js';
+import { ProposalPoster } from './proposal-post.js';
 import type { IncidentRepository } from './repository.js';
+import type { Suspects } from './suspects.js';
+import type { Transitions } from './transitions.js';
 
-/**
- * Opening proposals: an alert or a `/rollback` becomes one incident per service with a plan,
- * posted in the runbook's channel. A second alert or request for the same service joins the open
- * incident instead (one open proposal per service).
- */
 export interface ProposalRequest {
   loaded: LoadedRunbook;
   target: { namespace: string; deployment: string };
@@ -28,7 +36,9 @@ export interface ProposalRequest {
 export type ProposalOutcome =
   | { kind: 'created'; incident: Incident }
   | { kind: 'joined'; incident: Incident }
-  | { kind: 'refused'; reason: string; message: string };
+  | { kind: 'refused'; reason: string; message: string }
+  /** A request nothing could approve: told privately, with the plan's reason and choices. */
+  | { kind: 'unapprovable'; plan: IncidentPlan };
 
 export interface ProposalDeps {
   repo: IncidentRepository;
@@ -36,47 +46,60 @@ export interface ProposalDeps {
   notifier: Notifier;
   audit: AuditSink;
   cooldowns: Cooldowns;
+  suspects: Suspects;
+  transitions: Transitions;
   clock: Clock;
   metrics: Metrics;
   log: Logger;
-  /** Claims who posts a proposal message, so replicas (and the sweep) never post it twice. */
   store: Store;
 }
 
-/** How long one replica holds the right to post a proposal; a crashed poster's claim lapses. */
-const POST_CLAIM_MS = 30_000;
+/** Whether anyone could approve this proposal as it stands (a target, not blocked). */
+export function approvable(incident: Incident): boolean {
+  return incident.plan.target !== null && !incident.plan.noop && !incident.blocked;
+}
+
+const spec = (i: Incident) => i.runbook.spec as Runbook;
+const actorOf = (req: ProposalRequest) =>
+  req.requester ? ({ type: 'user', ...req.requester } as const) : ({ type: 'system' } as const);
 
 export class Proposals {
-  constructor(private readonly d: ProposalDeps) {}
+  private readonly poster: ProposalPoster;
+
+  constructor(private readonly d: ProposalDeps) {
+    this.poster = new ProposalPoster(d);
+  }
 
   async open(req: ProposalRequest): Promise<ProposalOutcome> {
     const { runbook } = req.loaded;
-    const open = await this.d.repo.openFor(runbook.service);
-    if (open) return { kind: 'joined', incident: open };
-
     const now = this.d.clock.now();
+    let open = await this.d.repo.openFor(runbook.service);
+    // Past its TTL a proposal is over even before the sweep says so: it must not absorb this one.
+    if (open?.state === 'proposed' && now > open.createdAt + spec(open).approval.proposalTtl)
+      open = await this.expire(open);
+    // Alerts join whatever is open; a request joins unless the open proposal can never be approved.
+    if (open && (req.origin === 'alert' || open.state !== 'proposed' || approvable(open)))
+      return { kind: 'joined', incident: open };
+
     const gate = requestGate(runbook, Boolean(req.emergency), {
       now,
       cooldown: await this.d.cooldowns.active(runbook.service, now),
     });
-    if (!gate.ok) {
-      // Every refusal is on the record, whoever asked (an alert or a person typing /rollback).
-      const actor = req.requester
-        ? ({ type: 'user', ...req.requester } as const)
-        : ({ type: 'system' } as const);
-      await this.d.audit
-        .append({
-          action: 'approval.refused',
-          actor,
-          service: runbook.service,
-          details: { reason: gate.reason, message: gate.message, origin: req.origin },
-        })
-        .catch((err) => this.d.log.error({ err, service: runbook.service }, 'could not audit a refusal'));
+    if (!gate.ok) await this.auditRefusal(req, gate.reason, gate.message);
+    if (!gate.ok && req.origin === 'command')
       return { kind: 'refused', reason: gate.reason, message: gate.message };
-    }
 
     const request = req.request ?? {};
-    const plan = await this.d.planner.plan(runbook, req.target, request);
+    const suspects = await this.d.suspects.list(runbook.service);
+    const plan = await this.d.planner.plan(runbook, req.target, request, suspects);
+    if (req.origin === 'command' && (!plan.target || plan.noop)) {
+      await this.auditUnapprovable(req, plan);
+      return { kind: 'unapprovable', plan };
+    }
+    if (open && !(await this.replace(open, req))) {
+      const still = await this.d.repo.openFor(runbook.service);
+      if (still) return { kind: 'joined', incident: still };
+    }
     const incident: Incident = {
       id: this.d.repo.newId(),
       service: runbook.service,
@@ -99,6 +122,14 @@ export class Proposals {
       plan,
       alerts: req.alerts,
       approvals: [],
+      blocked: gate.ok
+        ? undefined
+        : {
+            reason: gate.reason,
+            message: gate.message,
+            what: gate.blockedBy?.what,
+            until: gate.blockedBy?.until,
+          },
     };
     // Claim the service first, so a proposal that loses the race (another alert, command or
     // replica) leaves no record naming an incident that never existed.
@@ -108,6 +139,7 @@ export class Proposals {
       await this.record(req, incident);
     } catch (err) {
       // The record comes before anything is posted: without it, nothing is proposed (invariant 1).
+      // There is no audit log to record the withdrawal in; the incident was never shown to anyone.
       await this.d.repo
         .update(incident.id, (cur) =>
           cur.state === 'proposed'
@@ -120,18 +152,17 @@ export class Proposals {
       throw err;
     }
     this.d.metrics.proposals.inc({ service: incident.service, origin: req.origin });
-    return { kind: 'created', incident: await this.post(incident) };
+    const posted = await this.post(incident);
+    if (open) await this.link(open, posted);
+    return { kind: 'created', incident: posted };
   }
 
   private async record(req: ProposalRequest, incident: Incident): Promise<void> {
     const { runbook } = req.loaded;
     const { plan } = incident;
-    const actor = req.requester
-      ? ({ type: 'user', ...req.requester } as const)
-      : ({ type: 'system' } as const);
     await this.d.audit.append({
       action: req.origin === 'command' ? 'rollback.requested' : 'proposal.posted',
-      actor,
+      actor: actorOf(req),
       incidentId: incident.id,
       service: incident.service,
       details: {
@@ -142,13 +173,16 @@ export class Proposals {
         from: plan.current.revision,
         to: plan.target?.revision ?? null,
         targetMissingReason: plan.targetMissingReason,
+        targetSuspect: plan.targetSuspect,
+        skippedSuspects: plan.skippedSuspects?.map((s) => s.revision),
+        blocked: incident.blocked?.reason,
         alerts: req.alerts?.count,
       },
     });
     if (req.emergency) {
       await this.d.audit.append({
         action: 'breakglass.invoked',
-        actor,
+        actor: actorOf(req),
         incidentId: incident.id,
         service: incident.service,
         details: { reason: req.reason },
@@ -156,71 +190,75 @@ export class Proposals {
     }
   }
 
-  /** Posts (or re-posts, after a Slack failure) the proposal message and stores its ts. */
-  async post(incident: Incident): Promise<Incident> {
-    const claim = `proposal-post:${incident.id}`;
-    try {
-      // One poster at a time across replicas: the first post and a sweep must not both post.
-      if (
-        !(await this.d.store.set(claim, this.d.clock.now().toString(), {
-          ifAbsent: true,
-          ttlMs: POST_CLAIM_MS,
-        }))
-      )
-        return incident;
-    } catch (err) {
-      this.d.log.error(
-        { err, incidentId: incident.id },
-        'could not claim the proposal post; the sweep retries',
+  /** Every refusal is on the record, whoever asked (an alert or a person typing /rollback). */
+  private async auditRefusal(req: ProposalRequest, reason: string, message: string): Promise<void> {
+    await this.d.audit
+      .append({
+        action: 'approval.refused',
+        actor: actorOf(req),
+        service: req.loaded.runbook.service,
+        details: { reason, message, origin: req.origin },
+      })
+      .catch((err) =>
+        this.d.log.error({ err, service: req.loaded.runbook.service }, 'could not audit a refusal'),
       );
-      return incident;
-    }
-    try {
-      const current = (await this.d.repo.get(incident.id)) ?? incident;
-      if (current.slack?.ts || current.state !== 'proposed') return current;
-      const posted = await this.d.notifier.postProposal(current);
-      const res = await this.d.repo.update(incident.id, (cur) => {
-        cur.slack = { ts: posted.ts, permalink: posted.permalink };
-        return cur;
-      });
-      if (incident.origin === 'command') {
-        await this.d.audit.append({
-          action: 'proposal.posted',
-          actor: { type: 'system' },
-          incidentId: incident.id,
-          service: incident.service,
-          details: { channel: incident.channel, ts: posted.ts },
-        });
-      }
-      return res.incident;
-    } catch (err) {
-      // The incident is stored; sweepUnposted() re-posts proposals that have no message yet.
-      this.d.log.error({ err, incidentId: incident.id }, 'could not post the proposal; will retry');
-      await this.d.store.del(claim).catch(() => undefined);
-      return incident;
-    }
+  }
+
+  private async auditUnapprovable(req: ProposalRequest, plan: IncidentPlan): Promise<void> {
+    this.d.metrics.refusals.inc({ reason: 'unapprovable' });
+    await this.d.audit
+      .append({
+        action: 'request.refused',
+        actor: actorOf(req),
+        service: req.loaded.runbook.service,
+        details: {
+          reason: plan.noop ? 'target_is_running' : 'no_target',
+          message: plan.targetMissingReason ?? plan.noop,
+          request: req.request,
+          from: plan.current.revision,
+          choices: plan.choices?.map((c) => c.revision),
+        },
+      })
+      .catch((err) => this.d.log.error({ err }, 'could not audit a refused request'));
+  }
+
+  /** A TTL-expired proposal met on the way: expire it now. Returns what is open afterwards. */
+  private async expire(open: Incident): Promise<Incident | null> {
+    const res = await this.d.transitions.apply(open.id, { type: 'expire' }, rollbot());
+    if (!res.ok) return this.d.repo.openFor(open.service);
+    await this.d.notifier.refresh(res.incident).catch((err) => this.d.log.warn({ err }, 'could not refresh'));
+    return null;
+  }
+
+  /** An open proposal nobody can approve gives way to a request that can be. */
+  private async replace(open: Incident, req: ProposalRequest): Promise<boolean> {
+    const by = req.requester ? `<@${req.requester.id}>` : 'an alert';
+    const why = open.blocked ? `blocked (${open.blocked.reason})` : 'nothing to approve';
+    const res = await this.d.transitions.apply(
+      open.id,
+      { type: 'supersede', reason: `${why}; replaced by a request from ${by}` },
+      rollbot(),
+    );
+    return res.ok;
+  }
+
+  private async link(old: Incident, fresh: Incident): Promise<void> {
+    const res = await this.d.repo.update(old.id, (cur) => ({ ...cur, supersededBy: fresh.id }));
+    await this.d.notifier.refresh(res.incident).catch((err) => this.d.log.warn({ err }, 'could not refresh'));
+  }
+
+  /** Posts (or re-posts, after a Slack failure) the proposal message and stores its ts. */
+  post(incident: Incident): Promise<Incident> {
+    return this.poster.post(incident);
   }
 
   /** Re-posts open proposals whose message never reached Slack (run periodically by the app). */
-  async sweepUnposted(): Promise<string[]> {
-    const posted: string[] = [];
-    for (const incident of await this.d.repo.active()) {
-      if (incident.state !== 'proposed' || incident.slack?.ts) continue;
-      const res = await this.post(incident);
-      if (res.slack?.ts) posted.push(incident.id);
-    }
-    return posted;
+  sweepUnposted(): Promise<string[]> {
+    return this.poster.sweepUnposted();
   }
 
   /** Alerts joining an open incident: counters and links only (never a second proposal). */
-  async joinAlerts(
-    incidentId: string,
-    merge: (cur: AlertSummary | undefined) => AlertSummary,
-  ): Promise<Incident> {
-    const res = await this.d.repo.update(incidentId, (cur) => {
-      cur.alerts = merge(cur.alerts);
-      return cur;
-    });
-    return res.incident;
+  joinAlerts(incidentId: string, merge: (cur: AlertSummary | undefined) => AlertSummary): Promise<Incident> {
+    return this.poster.joinAlerts(incidentId, merge);
   }
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { RunbookRegistry } from '../runbooks/registry.js';
 import { resolveTarget } from '../runbooks/registry.js';
 import type { CancelPreview, Closures } from './close.js';
-import type { Incident, Person } from './incident.js';
+import type { Incident, IncidentPlan, Person } from './incident.js';
 import type { Proposals } from './proposals.js';
 import type { IncidentRepository } from './repository.js';
 
@@ -41,6 +41,8 @@ export type RequestOutcome =
   | { kind: 'history'; service: string; revisions: HistoryRevision[]; now: number }
   | { kind: 'cannot'; what: string; why: string; next?: string | undefined }
   | { kind: 'refused'; reason: string; message: string }
+  /** Nothing could approve what was asked (no such target, it is what runs): why, and what could be. */
+  | { kind: 'unapprovable'; service: string; request: Incident['request']; plan: IncidentPlan; now: number }
   | { kind: 'posted'; incident: Incident }
   | { kind: 'waiting'; incident: Incident; now: number }
   | { kind: 'in_progress'; incident: Incident; holder?: string | undefined }
@@ -136,6 +138,14 @@ export class RollbackRequests {
     });
     if (outcome.kind === 'refused')
       return { kind: 'refused', reason: outcome.reason, message: outcome.message };
+    if (outcome.kind === 'unapprovable')
+      return {
+        kind: 'unapprovable',
+        service: command.service,
+        request: { toRevision: command.toRevision, toImageTag: command.toImageTag },
+        plan: outcome.plan,
+        now: this.d.clock.now(),
+      };
     const incident = outcome.incident;
     if (outcome.kind === 'created') return { kind: 'posted', incident };
     if (incident.state === 'running' || incident.state === 'approved')

@@ -18,6 +18,7 @@ import { Proposals } from './proposals.js';
 import type { IncidentRepository } from './repository.js';
 import { type RequestDeps, RollbackRequests } from './requests.js';
 import { Supersede } from './supersede.js';
+import { Suspects } from './suspects.js';
 import { Transitions } from './transitions.js';
 
 export interface IncidentWorld {
@@ -41,12 +42,15 @@ export function createIncidents(w: IncidentWorld) {
   const { repo, notifier, audit, clock, metrics, log } = w;
   const transitions = new Transitions({ repo, audit, clock, log, metrics });
   const actors = new Actors({ directory: w.directory, cooldowns: w.cooldowns, clock });
+  const suspects = new Suspects(w.store, clock);
   const proposals = new Proposals({
     repo,
     planner: w.planner,
     notifier,
     audit,
     cooldowns: w.cooldowns,
+    suspects,
+    transitions,
     clock,
     metrics,
     log,
@@ -77,7 +81,7 @@ export function createIncidents(w: IncidentWorld) {
     leaseHolder: w.leaseHolder,
     clock,
   });
-  return { transitions, actors, proposals, supersede, approvals, closures, expiry, requests };
+  return { transitions, actors, suspects, proposals, supersede, approvals, closures, expiry, requests };
 }
 
 export type Incidents = ReturnType<typeof createIncidents>;

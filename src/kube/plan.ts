@@ -21,6 +21,12 @@ export interface UndoTarget {
   toRevision?: number | undefined;
   /** The highest revision whose containers run an image with this tag. */
   toImageTag?: string | undefined;
+  /**
+   * Template hashes (templateHash of the pod template) the default choice passes over: instead of
+   * the previous revision, the newest one not listed. kubectl has no such option; an explicit
+   * toRevision or toImageTag ignores it.
+   */
+  skipTemplates?: readonly string[] | undefined;
 }
 
 export interface RevisionSummary {
@@ -28,7 +34,19 @@ export interface RevisionSummary {
   images: string[];
   changeCause: string | undefined;
   createdAt: string | undefined;
+  /** Content hash of the pod template, as `templateHash` computes it. */
+  templateHash?: string | undefined;
 }
+
+/** One revision of the history, as a plan sees it. */
+export interface HistoryRevision extends RevisionSummary {
+  replicaSetName: string;
+  templateHash: string;
+  /** Revision numbers this ReplicaSet had before it was rolled out again (`revision-history`). */
+  formerRevisions: number[];
+}
+
+export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
 
 export interface TargetRevision extends RevisionSummary {
   replicaSetName: string;
@@ -57,6 +75,26 @@ export interface UndoPlan {
   fingerprint: string;
   /** spec.revisionHistoryLimit: how many old ReplicaSets the controller keeps (older ones are pruned). */
   revisionHistoryLimit?: number;
+  /** The whole history, newest first (the current revision included). */
+  history: HistoryRevision[];
+  /** Revisions the default choice passed over because their template was in `skipTemplates`. */
+  skipped: HistoryRevision[];
+}
+
+function historyRevision(e: HistoryEntry): HistoryRevision {
+  const former = e.replicaSet.metadata.annotations?.[REVISION_HISTORY_ANNOTATION] ?? '';
+  return {
+    revision: e.revision,
+    images: e.images,
+    changeCause: e.changeCause,
+    createdAt: e.createdAt,
+    replicaSetName: e.replicaSetName,
+    templateHash: templateHash(e.podTemplate),
+    formerRevisions: former
+      .split(',')
+      .map((n) => Number(n.trim()))
+      .filter((n) => Number.isSafeInteger(n) && n > 0),
+  };
 }
 
 export function fingerprintOf(d: RawDeployment): string {
@@ -67,7 +105,7 @@ function pickTarget(
   d: RawDeployment,
   entries: HistoryEntry[],
   req: UndoTarget,
-): { entry?: HistoryEntry; missing?: string } {
+): { entry?: HistoryEntry; missing?: string; skipped?: HistoryEntry[] } {
   const name = d.metadata.name;
   if (req.toImageTag !== undefined) {
     const tag = req.toImageTag;
@@ -87,9 +125,19 @@ function pickTarget(
   }
   // Second-highest revision: entries are sorted ascending; ties keep kubectl's "strictly greater" rule.
   const revisions = [...new Set(entries.map((e) => e.revision))].sort((a, b) => b - a);
-  const previous = revisions[1];
-  if (previous === undefined) return { missing: `no rollout history found for deployment "${name}"` };
-  return { entry: entries.find((e) => e.revision === previous)! };
+  const skip = new Set(req.skipTemplates ?? []);
+  const skipped: HistoryEntry[] = [];
+  for (const revision of revisions.slice(1)) {
+    const entry = entries.find((e) => e.revision === revision)!;
+    if (!skip.has(templateHash(entry.podTemplate))) return { entry, skipped };
+    skipped.push(entry);
+  }
+  if (skipped.length)
+    return {
+      skipped,
+      missing: `every earlier revision of deployment "${name}" is suspect (${skipped.map((e) => e.revision).join(', ')})`,
+    };
+  return { missing: `no rollout history found for deployment "${name}"` };
 }
 
 export function buildPlan(d: RawDeployment, entries: HistoryEntry[], req: UndoTarget = {}): UndoPlan {
@@ -99,14 +147,16 @@ export function buildPlan(d: RawDeployment, entries: HistoryEntry[], req: UndoTa
     images: templateImages(d.spec.template),
     changeCause: d.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION],
     createdAt: currentRS?.createdAt,
+    templateHash: templateHash(d.spec.template),
   };
-  const { entry, missing } = pickTarget(d, entries, req);
+  const { entry, missing, skipped = [] } = pickTarget(d, entries, req);
   const target: TargetRevision | null = entry
     ? {
         revision: entry.revision,
         images: entry.images,
         changeCause: entry.changeCause,
         createdAt: entry.createdAt,
+        templateHash: templateHash(entry.podTemplate),
         replicaSetName: entry.replicaSetName,
         podTemplate: entry.podTemplate,
         annotations: entry.replicaSet.metadata.annotations ?? {},
@@ -124,6 +174,8 @@ export function buildPlan(d: RawDeployment, entries: HistoryEntry[], req: UndoTa
     target,
     templateHash: templateHash(d.spec.template),
     fingerprint: fingerprintOf(d),
+    history: [...entries].reverse().map(historyRevision),
+    skipped: skipped.map(historyRevision),
   };
   if (missing !== undefined) plan.targetMissingReason = missing;
   if (typeof d.spec.revisionHistoryLimit === 'number')

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
-import type { IncidentPlan } from '../incidents/incident.js';
+import type { IncidentPlan, RevisionChoice, RevisionInfo } from '../incidents/incident.js';
+import { type Suspect, suspectMark } from '../incidents/suspects.js';
 import type { Planner } from '../incidents/ports.js';
 import type { UndoPlan, UndoTarget } from '../kube/plan.js';
 import type { Runbook } from '../runbooks/schema.js';
@@ -21,12 +22,33 @@ export interface PlanSource {
  */
 function explainMissing(p: UndoPlan): string {
   const reason = p.targetMissingReason!;
-  if (p.request.toImageTag !== undefined) return reason;
+  if (p.request.toImageTag !== undefined || p.skipped.length) return reason;
   const wanted = p.request.toRevision ? p.request.toRevision : p.current.revision - 1;
   if (wanted < 1 || wanted >= p.current.revision) return reason;
+  // Rolling a template out again gives its ReplicaSet a new number and keeps the old one in
+  // `revision-history` (deployment controller, sync.go): that revision was renumbered, not pruned.
+  const again = p.history.find((h) => h.formerRevisions.includes(wanted));
+  if (again)
+    return `revision ${wanted} no longer exists: its template was rolled out again as revision ${again.revision}${again.revision === p.current.revision ? ', which is what runs now' : ''}`;
   const limit =
     p.revisionHistoryLimit === undefined ? '' : ` (revisionHistoryLimit: ${p.revisionHistoryLimit})`;
-  return `${reason} — revision ${wanted} was pruned from the Deployment's history${limit}`;
+  return `${reason} — no ReplicaSet has revision ${wanted} any more: it was pruned from the Deployment's history${limit} or deleted`;
+}
+
+/** Revisions on-call could name instead, newest first: everything but what runs now. */
+const MAX_CHOICES = 10;
+function choicesOf(p: UndoPlan, suspects: readonly Suspect[]): RevisionChoice[] {
+  return p.history
+    .filter((h) => h.revision !== p.current.revision)
+    .slice(0, MAX_CHOICES)
+    .map((h) => ({
+      revision: h.revision,
+      images: h.images,
+      changeCause: h.changeCause,
+      createdAt: h.createdAt,
+      templateHash: h.templateHash,
+      suspect: suspectMark(suspects, h.templateHash),
+    }));
 }
 
 export class ClusterPlanner implements Planner {
@@ -39,8 +61,13 @@ export class ClusterPlanner implements Planner {
     runbook: Runbook,
     target: { namespace: string; deployment: string },
     request: UndoTarget,
+    suspects: readonly Suspect[] = [],
   ): Promise<IncidentPlan> {
-    const p = await this.kube.planUndo(target.namespace, target.deployment, request);
+    const p = await this.kube.planUndo(target.namespace, target.deployment, {
+      ...request,
+      skipTemplates: suspects.map((s) => s.templateHash),
+    });
+    const mark = (h: { templateHash?: string | undefined }) => suspectMark(suspects, h.templateHash);
     const commits = p.target
       ? await revertedCommits(this.github, runbook.repository, p.current.images[0], p.target.images[0])
       : { commits: [], note: undefined, compareUrl: undefined };
@@ -56,8 +83,14 @@ export class ClusterPlanner implements Planner {
             images: p.target.images,
             changeCause: p.target.changeCause,
             createdAt: p.target.createdAt,
+            templateHash: p.target.templateHash,
           }
         : null,
+      targetSuspect: p.target ? mark(p.target) : undefined,
+      skippedSuspects: p.skipped.length
+        ? p.skipped.map((h) => ({ revision: h.revision, images: h.images, suspect: mark(h) }))
+        : undefined,
+      choices: choicesOf(p, suspects),
       targetReplicaSet: p.target?.replicaSetName,
       targetMissingReason: p.targetMissingReason
         ? explainMissing(p)
@@ -69,6 +102,10 @@ export class ClusterPlanner implements Planner {
       commitsNote: commits.note,
       compareUrl: commits.compareUrl,
     };
+  }
+
+  async live(target: { namespace: string; deployment: string }): Promise<RevisionInfo> {
+    return (await this.kube.planUndo(target.namespace, target.deployment, {})).current;
   }
 
   async staleness(plan: IncidentPlan): Promise<{ stale: false } | { stale: true; reason: string }> {

@@ -17,7 +17,8 @@ export type RefusalReason =
   | 'requester_may_not_approve'
   | 'already_approved_by_you'
   | 'cooldown'
-  | 'freeze';
+  | 'freeze'
+  | 'blocked';
 
 export type Decision =
   | { ok: true; complete: boolean }
@@ -122,6 +123,13 @@ export function approvableRefusal(
       ok: false,
       reason: 'no_target',
       message: `Nothing to approve: ${incident.plan.targetMissingReason ?? incident.plan.noop ?? 'no rollback target'}.`,
+    };
+  }
+  if (incident.blocked) {
+    return {
+      ok: false,
+      reason: 'blocked',
+      message: `This proposal was blocked when it was made: ${incident.blocked.message}`,
     };
   }
   if (now > incident.createdAt + runbook.approval.proposalTtl) {

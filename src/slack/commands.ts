@@ -21,6 +21,7 @@ import {
   historyView,
   leaseHeldView,
   statusView,
+  unapprovableView,
   USAGE_MRKDWN,
 } from './views/index.js';
 
@@ -84,6 +85,8 @@ export function render(o: RequestOutcome): View {
       return errorView({ what: esc(o.what, 200), why: esc(o.why, 1000), next: o.next });
     case 'refused':
       return errorView({ what: 'Rollback refused', why: o.message });
+    case 'unapprovable':
+      return unapprovableView(o);
     case 'in_progress':
       return leaseHeldView({
         service: o.incident.service,

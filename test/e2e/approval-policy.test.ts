@@ -11,6 +11,7 @@ import { startBot, type Bot } from '../helpers/bot.js';
 import { ALWAYS_FROZEN, testRunbooks } from '../helpers/runbooks.js';
 import {
   audited,
+  buttonsOf,
   cancelViaSlack,
   incidentUntil,
   proposalMessages,
@@ -88,15 +89,29 @@ test('non-approver and requester are refused; an approver runs it; then the cool
   ).toBe(200);
   const alertRefusal = (await audited(bot, 'approval.refused')).filter((r) => r.details.origin === 'alert');
   expect(alertRefusal).toMatchObject([{ actor: { type: 'system' }, details: { reason: 'cooldown' } }]);
-  expect(await bot.app.repo.openFor('payments-api')).toBeNull();
+  // The refusal is on the proposal itself, in the channel: no Approve, the emergency path named.
+  const blocked = await bot.waitIncident('payments-api', (i) => Boolean(i.blocked && i.slack?.ts));
+  const blockedText = textOf(proposalMessages(bot, 'C0PAYMENTS').find((m) => m.ts === blocked.slack!.ts)!);
+  expect(blockedText).toMatch(
+    new RegExp(
+      `Blocked by the cooldown after incident ${incident.id} \\(succeeded\\) until <!date\\^\\d+\\^\\{time\\}\\|`,
+    ),
+  );
+  expect(blockedText).toMatch(
+    /Emergency path: `\/rollback payments-api --emergency because …` \(break-glass approvers: <@U0DAVE>, <!subteam\^S0INCIDENTCMD>\)/,
+  );
+  expect(buttonsOf(proposalMessages(bot, 'C0PAYMENTS').find((m) => m.ts === blocked.slack!.ts)!)).toEqual([
+    'rollback_dismiss',
+  ]);
 
   // Break-glass ignores the cooldown, but only its approvers (U0DAVE, S0INCIDENTCMD) may approve.
   await command('U0ALICE', 'payments-api --emergency because checkout is down');
-  const emergency = await bot.waitIncident(
-    'payments-api',
-    (i) => i.id !== incident.id && Boolean(i.slack?.ts),
-  );
-  expect(emergency.emergency).toBe(true);
+  const emergency = await bot.waitIncident('payments-api', (i) => Boolean(i.emergency && i.slack?.ts));
+  // The blocked proposal gave way to the request that can be approved.
+  expect(await bot.app.repo.get(blocked.id)).toMatchObject({
+    state: 'superseded',
+    supersededBy: emergency.id,
+  });
   expect(await audited(bot, 'breakglass.invoked', { incidentId: emergency.id })).toMatchObject([
     { actor: { id: 'U0ALICE' }, details: { reason: 'checkout is down' } },
   ]);
@@ -140,11 +155,16 @@ test('a freeze window refuses requests and alerts (audited); break-glass still w
   expect((await audited(bot, 'approval.refused')).filter((r) => r.details.origin === 'alert')).toMatchObject([
     { details: { reason: 'freeze' } },
   ]);
-  expect(await bot.app.repo.openFor('payments-api')).toBeNull();
-  expect(proposalMessages(bot, 'C0PAYMENTS')).toEqual([]);
+  const blocked = await bot.waitIncident('payments-api', (i) => Boolean(i.blocked && i.slack?.ts));
+  const [message] = proposalMessages(bot, 'C0PAYMENTS');
+  expect(textOf(message!)).toMatch(
+    /Blocked by the test freeze:\* rollbacks of payments-api are refused while it lasts\. Emergency path:/,
+  );
+  expect(buttonsOf(message!)).toEqual(['rollback_dismiss']);
 
   await command('U0ALICE', 'payments-api --emergency because card payments failing');
-  const emergency = await bot.waitIncident('payments-api', (i) => Boolean(i.slack?.ts));
+  const emergency = await bot.waitIncident('payments-api', (i) => Boolean(i.emergency && i.slack?.ts));
+  expect((await bot.app.repo.get(blocked.id))!.state).toBe('superseded');
   await click('U0ERIN', emergency);
   await expectRefused('U0ERIN', /break-glass rollback: only/, 'not_breakglass_approver', emergency.id);
   await click('U0DAVE', emergency);

@@ -92,4 +92,32 @@ describe('planUndo', () => {
     ]);
     expect(h[0]!.podTemplate.metadata!.labels!['pod-template-hash']).toBeDefined();
   });
+
+  test('skipTemplates passes over listed templates by content; explicit targets ignore it; renumbering is kept in formerRevisions', async () => {
+    w = await startWorld();
+    const first = await w.gw.planUndo(NS, NAME);
+    const v142 = first.history.find((h) => h.revision === 2)!.templateHash;
+    const skipping = await w.gw.planUndo(NS, NAME, { skipTemplates: [v142] });
+    expect(skipping.target).toMatchObject({ revision: 1, images: [V141] });
+    expect(skipping.skipped.map((h) => h.revision)).toEqual([2]);
+    expect((await w.gw.planUndo(NS, NAME, { toRevision: 2, skipTemplates: [v142] })).target?.revision).toBe(
+      2,
+    );
+    const all = await w.gw.planUndo(NS, NAME, { skipTemplates: first.history.map((h) => h.templateHash) });
+    expect(all.target).toBeNull();
+    expect(all.targetMissingReason).toBe(
+      'every earlier revision of deployment "payments-api" is suspect (2, 1)',
+    );
+
+    // Roll 1.4.2 out again: its ReplicaSet becomes revision 4 and remembers it was 2.
+    w.sim.setImage(NS, NAME, V142, 'redeploy 1.4.2');
+    await w.sim.waitForIdle(5000);
+    const after = await w.gw.planUndo(NS, NAME);
+    expect(after.current).toMatchObject({ revision: 4, templateHash: v142 });
+    expect(after.history.map((h) => [h.revision, h.formerRevisions])).toEqual([
+      [4, [2]],
+      [3, []],
+      [1, []],
+    ]);
+  });
 });

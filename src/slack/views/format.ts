@@ -3,7 +3,7 @@
  * time zones), durations, mentions, image tags, and Block Kit builders that truncate to fit.
  */
 import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { Incident, RevisionInfo, StepRecord } from '../../incidents/incident.js';
+import type { Incident, StepRecord } from '../../incidents/incident.js';
 import { LIMITS, esc, truncate } from './limits.js';
 
 /** What every view returns: a complete plain fallback and the blocks. */
@@ -71,21 +71,8 @@ export function mention(id: string): string {
   return esc(id, 100);
 }
 
-/** The tag of an image reference: "1.4.2", or a short digest "@sha256:0123456789ab". */
-export function imageTag(image: string): string {
-  const at = image.indexOf('@');
-  if (at >= 0) return image.slice(at, at + 20);
-  const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : 'latest';
-}
-
-/** "revision 2 (1.4.2)", tags of every distinct image; plain text, not escaped. */
-export function revisionLabel(rev: RevisionInfo): string {
-  const tags = [...new Set(rev.images.map(imageTag))];
-  return tags.length
-    ? `revision ${rev.revision} (${truncate(tags.join(', '), 60)})`
-    : `revision ${rev.revision}`;
-}
+/** The tag of an image and "revision 2 (1.4.2)": the domain's words (plain text, not escaped). */
+export { imageTag, revisionText as revisionLabel } from '../../incidents/describe.js';
 
 /** How long a step ran (or has been running, at `now`). */
 export function stepDuration(step: StepRecord, now: number): number | undefined {

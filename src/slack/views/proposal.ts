@@ -21,6 +21,7 @@ import {
   section,
 } from './format.js';
 import { LIMITS, capLines, esc, firstLine, link, truncate } from './limits.js';
+import { blockedLine, choiceLines, suspectLines } from './revisions.js';
 
 export const APPROVE_ACTION = 'rollback_approve';
 export const DISMISS_ACTION = 'rollback_dismiss';
@@ -31,7 +32,7 @@ export function proposalView(incident: Incident, opts: { now: number }): View {
   const { plan } = incident;
   const blocks: KnownBlock[] = [];
   const text: (string | undefined)[] = [];
-  const canApprove = plan.target !== null && !plan.noop;
+  const canApprove = plan.target !== null && !plan.noop && !incident.blocked;
 
   const title = `Rollback proposal: ${incident.service}`;
   blocks.push(header(incident.origin === 'alert' ? `:rotating_light: ${title}` : title));
@@ -92,13 +93,29 @@ export function proposalView(incident: Incident, opts: { now: number }): View {
     ),
   );
 
+  const info = approvalInfo(incident);
+  const blocked = blockedLine(incident, info.breakGlassApprovers.map(mention), opts.now);
+  if (blocked) {
+    blocks.push(section(blocked));
+    text.push(blocked);
+  }
   if (!plan.target) {
     const why = plan.targetMissingReason ?? 'no earlier revision in the rollout history';
     blocks.push(section(`:no_entry_sign: *Nothing to roll back to:* ${esc(why, 1500)}`));
+    blocks.push(
+      section(
+        `*Revisions you can name instead*\n${choiceLines(incident.service, plan.choices ?? [], opts.now)}`,
+      ),
+    );
     text.push(`Cannot roll back: ${esc(why, 500)}`);
   } else if (plan.noop) {
     blocks.push(section(`:information_source: *Nothing to do:* ${esc(plan.noop, 1500)}`));
     text.push(`Nothing to do: ${esc(plan.noop, 500)}`);
+  }
+  const suspects = suspectLines(plan, opts.now);
+  if (suspects.length) {
+    blocks.push(section(suspects.join('\n')));
+    text.push(...suspects);
   }
 
   const commits = commitsBlock(incident);

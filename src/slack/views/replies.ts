@@ -3,8 +3,18 @@
  * Every refusal says what happened, why, and what to do next (errors.ts: message + hint).
  */
 import type { RollbotError } from '../../core/errors.js';
-import type { Incident } from '../../incidents/incident.js';
-import { type View, context, deploymentRef, fallback, formatUtc, mention, section } from './format.js';
+import type { Incident, IncidentPlan } from '../../incidents/incident.js';
+import { choiceLines } from './revisions.js';
+import {
+  type View,
+  context,
+  deploymentRef,
+  fallback,
+  formatUtc,
+  mention,
+  revisionLabel,
+  section,
+} from './format.js';
 import { LIMITS, capLines, esc, truncate } from './limits.js';
 
 export const CANCEL_ACTION = 'rollback_cancel';
@@ -149,6 +159,40 @@ export function cancelConfirmView(incident: Incident, o: { question: string; but
         ],
       },
       context(`\`${esc(deploymentRef(incident), 300)}\` · only approvers may stop a running rollback`),
+    ],
+  };
+}
+
+/**
+ * A request nothing could approve (invariant: it never becomes the service's open proposal): why,
+ * and the revisions that could be named instead, suspects marked.
+ */
+export function unapprovableView(o: {
+  service: string;
+  request: Incident['request'];
+  plan: IncidentPlan;
+  now: number;
+}): View {
+  const svc = esc(o.service, 100);
+  const asked =
+    o.request.toRevision !== undefined
+      ? ` to revision ${o.request.toRevision}`
+      : o.request.toImageTag !== undefined
+        ? ` to image tag \`${esc(o.request.toImageTag, 100)}\``
+        : '';
+  const why = o.plan.noop
+    ? `it is what runs now (${esc(o.plan.noop, 300)})`
+    : esc(o.plan.targetMissingReason ?? 'no earlier revision in the rollout history', 1000);
+  const what = `Cannot roll back ${svc}${asked}`;
+  const choices = choiceLines(o.service, o.plan.choices ?? [], o.now);
+  return {
+    text: fallback([`${what}: ${why}. Nothing was proposed.`]),
+    blocks: [
+      section(`:no_entry: *${what}:* ${why}. Nothing was proposed.`),
+      section(`*Revisions you can name instead*\n${choices}`),
+      context(
+        `${svc} runs ${esc(revisionLabel(o.plan.current), 120)} · history: \`/rollback history ${svc}\``,
+      ),
     ],
   };
 }
