@@ -1,2 +1,9 @@
-export { loadConfig, SANDBOX_SLACK, type Config } from './load.js';
+export {
+  loadConfig,
+  logLevelFrom,
+  SANDBOX_SLACK,
+  RUNBOOK_VAR_PREFIX,
+  type Config,
+  type RunbookVars,
+} from './load.js';
 export { envSchema, type Env } from './schema.js';
