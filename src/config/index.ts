@@ -7,3 +7,4 @@ export {
   type RunbookVars,
 } from './load.js';
 export { envSchema, type Env } from './schema.js';
+export { loadRedisConfig, isRedisConfigured, REDIS_VARIABLES, type RedisConnection } from './redis.js';

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { RollbotError } from '../core/errors.js';
+import { isRedisConfigured, redisConnectionOf } from './redis.js';
 import { type Env, envSchema, fixHints } from './schema.js';
 
 /** Placeholder credentials for sandbox mode, where the Slack simulator is the only peer. */
@@ -30,14 +31,15 @@ const production = z.looseObject(envSchema.shape).superRefine((e, ctx) => {
     ctx.addIssue({ code: 'custom', path: [name], message: reason });
   if (!e.SLACK_SIGNING_SECRET) missing('SLACK_SIGNING_SECRET');
   if (!e.SLACK_BOT_TOKEN) missing('SLACK_BOT_TOKEN');
-  if ((e.STORE ?? 'redis') === 'redis' && !e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES)
+  if ((e.STORE ?? 'redis') === 'redis' && !isRedisConfigured(redisConnectionOf(e)))
     missing('REDIS_URL', 'is missing (production keeps shared state in Redis)');
 });
 
 /** The environment, checked, as the one typed object every part of rollbot is handed. */
 export const configSchema = production.transform((e) => {
   const sandbox = e.ROLLBOT_MODE === 'sandbox';
-  const hasRedis = Boolean(e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES);
+  const redis = redisConnectionOf(e);
+  const hasRedis = isRedisConfigured(redis);
   return {
     mode: e.ROLLBOT_MODE,
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
@@ -54,13 +56,7 @@ export const configSchema = production.transform((e) => {
     store: {
       kind: e.STORE ?? (sandbox && !hasRedis ? 'memory' : 'redis'),
       keyPrefix: e.REDIS_KEY_PREFIX,
-      redis: {
-        url: e.REDIS_URL,
-        sentinels: e.REDIS_SENTINELS,
-        sentinelName: e.REDIS_SENTINEL_NAME,
-        clusterNodes: e.REDIS_CLUSTER_NODES,
-        password: e.REDIS_PASSWORD,
-      },
+      redis,
     },
     kube: { kubeconfigPath: e.KUBECONFIG, context: e.KUBE_CONTEXT },
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL },
@@ -77,6 +73,8 @@ export const configSchema = production.transform((e) => {
       alertmanagerToken: e.WEBHOOK_ALERTMANAGER_TOKEN,
       grafanaToken: e.WEBHOOK_GRAFANA_TOKEN,
       grafanaHmacSecret: e.WEBHOOK_GRAFANA_HMAC_SECRET,
+      grafanaHmacHeader: e.WEBHOOK_GRAFANA_HMAC_HEADER,
+      grafanaHmacTimestampHeader: e.WEBHOOK_GRAFANA_HMAC_TIMESTAMP_HEADER,
       genericSecret: e.WEBHOOK_GENERIC_SECRET,
     },
     leaseTtlMs: e.LEASE_TTL,
