@@ -30,6 +30,7 @@ export function slackLogger(log: Logger, component: string): SlackLogger {
   const write =
     (l: LogLevel) =>
     (...parts: unknown[]) => {
+      if (!child.isLevelEnabled(PINO_LEVEL[l])) return; // Slack logs every request body: format none for nothing
       const err = parts.find((p): p is Error => p instanceof Error);
       const text = parts
         .filter((p) => p !== err)
