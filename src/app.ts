@@ -18,11 +18,12 @@ import { createHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import { slackEventsRoute } from './http/slack-events.js';
 import { webhookRoutes } from './http/webhooks.js';
-import { Approvals } from './incidents/approvals.js';
+import type { Approvals } from './incidents/approve.js';
 import type { Incident } from './incidents/incident.js';
-import { Proposals } from './incidents/proposals.js';
+import type { Proposals } from './incidents/proposals.js';
+import { createIncidents, type Incidents } from './incidents/services.js';
 import { IncidentRepository } from './incidents/repository.js';
-import { type KubeGateway, withCurrent } from './kube/index.js';
+import type { KubeGateway } from './kube/index.js';
 import { createLogger } from './log/logger.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { ClusterPlanner } from './planning/planner.js';
@@ -65,6 +66,8 @@ export interface RollbotApp {
   readonly intake: AlertIntake;
   readonly proposals: Proposals;
   readonly approvals: Approvals;
+  /** The incident services (transitions, closures, expiry, …): tests and tools act through them. */
+  readonly incidents: Incidents;
   readonly executor: Executor;
   readonly log: Logger;
   registry(): RunbookRegistry;
@@ -126,33 +129,23 @@ export async function createApp(world: World): Promise<RollbotApp> {
     },
   });
 
-  const deps = { repo, notifier, audit: audit.sink, cooldowns, clock, metrics, log };
-  const proposals = new Proposals({ ...deps, planner, store });
-  const approvals = new Approvals({
-    ...deps,
-    proposals,
+  const incidents = createIncidents({
+    ...{ repo, store, planner, notifier, audit: audit.sink, cooldowns, clock, metrics, log },
     directory: slackDirectory(slack),
-    executor: {
-      start: (id) => track(executor.run(id)),
-      cancel: async (id, by) => void (await executor.cancel(id, by)),
-    },
-    staleness: (incident) => planner.staleness(incident.plan),
+    executor: { start: (id) => track(executor.run(id)) },
+    registry: () => registry,
+    history: (ns, name) => kube.history(ns, name),
+    leaseHolder: async (service) => (await store.getLease(`service:${service}`))?.owner,
   });
+  const { proposals, approvals, closures } = incidents;
   const intake = new AlertIntake({
-    ...deps,
-    store,
-    proposals,
+    ...{ repo, store, notifier, audit: audit.sink, proposals, clock, log },
     registry: () => registry,
     refresh: (i) => progress.push(i),
   });
   const commands = new RollbackCommands({
-    registry: () => registry,
-    proposals,
-    approvals,
-    repo,
-    history: async (ns, name) => withCurrent(await kube.history(ns, name)),
-    leaseHolder: async (service) => (await store.getLease(`service:${service}`))?.owner,
-    clock,
+    requests: incidents.requests,
+    services: () => registry.services(),
     log,
   });
   const { signingSecret, botToken, appToken } = config.slack;
@@ -161,7 +154,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
     handlers: interactionHandlers({
       command: (cmd) => commands.handle(cmd),
       approve: (id, user, to) => approvals.approve(id, user, to),
-      dismiss: (id, user, to) => approvals.dismiss(id, user, to),
+      dismiss: (id, user, to) => closures.dismiss(id, user, to),
+      cancel: (id, user, to) => closures.cancel(id, user, to),
       log,
     }),
   });
@@ -184,7 +178,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
 
   let stopPeriodic = () => {};
   const app: RollbotApp = {
-    ...{ config, metrics, repo, audit: audit.log, intake, proposals, approvals, executor, log },
+    ...{ config, metrics, repo, audit: audit.log, intake, proposals, approvals, incidents, executor, log },
     registry: () => registry,
     postmortem: (incidentId) => store.get(postmortemKey(incidentId)),
     async start() {
@@ -197,6 +191,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
         [
           // Proposals Slack refused (outage, rate limit past retries) are posted once it answers again.
           { name: 'proposal re-post sweep', everyMs: sweepMs, run: () => proposals.sweepUnposted() },
+          // Proposals past their TTL expire (message updated, service freed); stale locks resolve.
+          { name: 'expiry sweep', everyMs: sweepMs, run: () => incidents.expiry.sweep(clock.now()) },
           ...(olderThanMs
             ? [retentionTask({ audit: audit.log, store, olderThanMs, log, owner: config.instanceId })]
             : []),

@@ -9,12 +9,11 @@ import type { Store } from '../store/index.js';
 import { isSignificant } from './actions.js';
 import { AuditLog } from './audit-log.js';
 import { AuditChannelPoster } from './channel-poster.js';
-import type { AuditEvent, AuditRecord } from './record.js';
 
 export interface AuditOutlets {
   log: AuditLog;
-  /** Appends to the log (throws when the record was not stored), then offers it to the channel. */
-  sink: { append(event: AuditEvent): Promise<AuditRecord> };
+  /** Appends to the log (throws when the record was not stored), then offers it to the channel; reads the log. */
+  sink: Pick<AuditLog, 'append' | 'read'>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +41,7 @@ export function createAuditOutlets(deps: {
   return {
     log: auditLog,
     sink: {
+      read: (filter) => auditLog.read(filter),
       append: async (event) => {
         const record = await auditLog.append(event);
         if (poster && isSignificant(record.action)) {

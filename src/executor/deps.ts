@@ -18,7 +18,10 @@ export interface RunRecords {
   repo: IncidentRepository;
   store: Store;
   /** The audit log (or a sink wrapping it); `append` must throw when the record was not stored. */
-  audit: { append(event: AuditEvent): Promise<unknown> };
+  audit: {
+    append(event: AuditEvent): Promise<unknown>;
+    read(filter: { incidentId: string }): Promise<{ action: string; details: Record<string, unknown> }[]>;
+  };
 }
 
 /** What steps run with: their implementations, the clients they call, what runbooks may read. */

@@ -160,9 +160,3 @@ export async function readHistory(
   const deployment = await readDeployment(raw, namespace, name);
   return { deployment, entries: historyFromReplicaSets(await listOwnedReplicaSets(raw, deployment)) };
 }
-
-/** The entries with the live one marked: the Deployment's revision is its newest ReplicaSet's (the controller keeps them equal). */
-export function withCurrent<E extends { revision: number }>(entries: E[]): (E & { current: boolean })[] {
-  const current = Math.max(0, ...entries.map((e) => e.revision));
-  return entries.map((e) => ({ ...e, current: e.revision === current }));
-}

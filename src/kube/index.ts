@@ -52,7 +52,7 @@ export class KubeGateway implements KubeGatewayApi {
 }
 
 export { createKubeClients, loadKubeConfig, type KubeClientOptions, type KubeClients } from './client.js';
-export { type HistoryEntry, imageTag, labelSelectorString, withCurrent } from './history.js';
+export { type HistoryEntry, imageTag, labelSelectorString } from './history.js';
 export {
   buildPlan,
   type RevisionSummary,

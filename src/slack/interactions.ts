@@ -16,6 +16,7 @@ export function interactionHandlers(deps: {
   command: InteractionHandlers['command'];
   approve: ButtonAction;
   dismiss: ButtonAction;
+  cancel: ButtonAction;
   log: Logger;
 }): InteractionHandlers {
   const button =
@@ -33,5 +34,6 @@ export function interactionHandlers(deps: {
     command: deps.command,
     approve: button('Approve', deps.approve),
     dismiss: button('Dismiss', deps.dismiss),
+    cancel: button('Cancel', deps.cancel),
   };
 }
