@@ -41,11 +41,12 @@ export function escapeText(outlet: Outlet, text: string): string {
     case 'plain':
       return clean;
     case 'markdown':
+      // Punctuation first: the entities added next contain `#`, which must stay as it is.
       return clean
+        .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
-        .replace(/@/g, '&#64;')
-        .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
+        .replace(/@/g, '&#64;');
   }
 }

@@ -108,7 +108,7 @@ test('non-approver and requester are refused; an approver runs it; then the cool
   await command('U0ALICE', 'payments-api --emergency because checkout is down');
   const emergency = await bot.waitIncident('payments-api', (i) => Boolean(i.emergency && i.slack?.ts));
   // The blocked proposal gave way to the request that can be approved.
-  expect(await bot.app.repo.get(blocked.id)).toMatchObject({
+  expect(await incidentUntil(bot, blocked.id, (i) => Boolean(i.supersededBy))).toMatchObject({
     state: 'superseded',
     supersededBy: emergency.id,
   });

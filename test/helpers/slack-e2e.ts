@@ -218,11 +218,14 @@ export async function cancelViaSlack(
   const sim = bot.world.slackSim;
   const before = toldTo(bot, user).length;
   expect((await sim.as(user).command('/rollback', `cancel ${service}`, { channel })).status).toBe(200);
-  await sim.waitFor(() => toldTo(bot, user).length > before, 5000);
-  const reply = toldTo(bot, user).slice(before);
-  const confirm = reply.find((e) => buttonsOf(e).includes('rollback_cancel'));
+  // The answer to this command (a late reply to an earlier one may arrive meanwhile).
+  const isAnswer = (e: StoredEphemeral) =>
+    buttonsOf(e).includes('rollback_cancel') ||
+    /Not cancelled|Nothing to cancel|Unknown service/.test(textOf(e));
+  const answer = await sim.waitFor(() => toldTo(bot, user).slice(before).find(isAnswer), 5000);
+  const confirm = buttonsOf(answer).includes('rollback_cancel') ? answer : undefined;
   // Refused, or nothing left to cancel: that answer is what the user was told.
-  if (!confirm) return reply.map(textOf).join('\n');
+  if (!confirm) return textOf(answer);
   const after = toldTo(bot, user).length;
   const click = await sim.as(user).clickButton({ channel, ts: confirm.ts, actionId: 'rollback_cancel' });
   expect(click.status).toBe(200);
