@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { AlertIntake } from './alerts/intake.js';
+import { FallbackChannel } from './alerts/fallback.js';
 import { type AuditLog, createAuditOutlets } from './audit/index.js';
 import { retentionTask } from './audit/retention.js';
 import type { Config } from './config/index.js';
@@ -17,6 +18,7 @@ import { createGitHubClient, type GitHubClient } from './github/client.js';
 import { createHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import { slackEventsRoute } from './http/slack-events.js';
+import { slackReplayGuard } from './http/slack-replays.js';
 import { webhookRoutes } from './http/webhooks.js';
 import type { Approvals } from './incidents/approve.js';
 import type { Incident } from './incidents/incident.js';
@@ -138,9 +140,10 @@ export async function createApp(world: World): Promise<RollbotApp> {
     leaseHolder: async (service) => (await store.getLease(`service:${service}`))?.owner,
   });
   const { proposals, approvals, closures } = incidents;
+  const fallback = new FallbackChannel({ store, notifier, audit: audit.sink, clock, log, later: track });
   const intake = new AlertIntake({
-    ...{ repo, store, notifier, audit: audit.sink, proposals, planner, clock, log },
-    suspects: incidents.suspects,
+    ...{ repo, store, audit: audit.sink, proposals, planner, clock, log },
+    ...{ suspects: incidents.suspects, fallback },
     registry: () => registry,
     refresh: (i) => progress.push(i),
   });
@@ -166,12 +169,13 @@ export async function createApp(world: World): Promise<RollbotApp> {
     checks: [{ name: 'store', check: () => store.ping() }],
   });
   const listener = bolt.requestListener;
+  const replays = slackReplayGuard(store, log);
   const http = createHttpServer(
     [
       ...health.routes,
       ...webhookRoutes({ config, clock, log, metrics, ingest: (batch) => intake.ingest(batch) }),
       ...(listener
-        ? [slackEventsRoute({ signingSecret, clock, log, listener, check: checkSlackPayload })]
+        ? [slackEventsRoute({ signingSecret, clock, log, listener, check: checkSlackPayload, replays })]
         : []),
     ],
     log,

@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import { type AlertSummary, type Incident, type RevisionInfo, isOpen } from '../incidents/incident.js';
-import type { AuditSink, Notifier, Planner } from '../incidents/ports.js';
+import type { AuditSink, Planner } from '../incidents/ports.js';
 import type { Suspects } from '../incidents/suspects.js';
 import type { Proposals } from '../incidents/proposals.js';
 import type { IncidentRepository } from '../incidents/repository.js';
 import type { RunbookRegistry } from '../runbooks/registry.js';
 import type { Store } from '../store/index.js';
 import type { Alert, AlertBatch } from './alert.js';
+import type { FallbackChannel } from './fallback.js';
 
 /**
  * From parsed alerts to incidents. Alertmanager re-sends a whole group every group_interval and
@@ -24,11 +25,12 @@ export interface IntakeDeps {
   repo: IncidentRepository;
   proposals: Proposals;
   registry: () => RunbookRegistry;
-  notifier: Notifier;
   audit: AuditSink;
   clock: Clock;
   log: Logger;
   planner: Pick<Planner, 'live'>;
+  /** Alerts no runbook handles: one fallback-channel message per group. */
+  fallback: Pick<FallbackChannel, 'record'>;
   suspects: Suspects;
   /** Called with an incident whose message should be re-rendered (throttled by the caller). */
   refresh: (incident: Incident) => void;
@@ -97,11 +99,12 @@ export class AlertIntake {
     const result: IntakeResult = { proposals: [], joined: 0, deduplicated: 0, resolved: 0, unrouted: 0 };
     const byService = new Map<string, { route: Route; alerts: Alert[] }>();
     const registry = this.d.registry();
+    const unrouted: { alert: Alert; reason: string }[] = [];
     for (const alert of batch.alerts) {
       const route = registry.routeAlert(alert.labels);
       if (!route.matched) {
         result.unrouted++;
-        await this.unrouted(alert, route.reason);
+        unrouted.push({ alert, reason: route.reason });
         continue;
       }
       const service = route.runbook.runbook.service;
@@ -115,20 +118,9 @@ export class AlertIntake {
       if (firing.length) await this.firing(service, route, firing, result);
       if (resolved.length) await this.resolved(resolved, result);
     }
+    // Recorded now, posted after the webhook answered (fallback.ts).
+    if (unrouted.length) await this.d.fallback.record(unrouted);
     return result;
-  }
-
-  private async unrouted(alert: Alert, reason: string) {
-    // Record once per alert identity; re-sends of an unrouted alert are not news.
-    if (!(await this.d.store.set(seenKey(alert), 'unrouted', { ifAbsent: true, ttlMs: SEEN_TTL_MS }))) return;
-    await this.d.audit.append({
-      action: 'alert.unrouted',
-      actor: { type: 'system', name: alert.source },
-      details: { reason, summary: alert.summary, labels: alert.labels, fingerprint: alert.fingerprint },
-    });
-    await this.d.notifier
-      .unrouted(alert.summary, alert.labels, reason)
-      .catch((err) => this.d.log.warn({ err }, 'fallback channel post failed'));
   }
 
   private async firing(service: string, route: Route, alerts: Alert[], result: IntakeResult) {

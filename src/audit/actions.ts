@@ -40,6 +40,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** What managers and auditors see in the audit channel: decisions and outcomes, not every step. */
 export const SIGNIFICANT_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'proposal.posted',
+  'rollback.requested',
   'proposal.dismissed',
   'proposal.superseded',
   'proposal.expired',

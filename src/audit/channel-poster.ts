@@ -8,6 +8,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { backoffDelay } from '../core/retry.js';
 import type { Logger } from '../log/logger.js';
 import { isSignificant } from './actions.js';
+import { escapeText } from '../core/text.js';
 import type { AuditRecord } from './record.js';
 
 export interface AuditChannelPosterOptions {
@@ -30,10 +31,7 @@ const EMOJI: Record<string, string> = {
   'rollback.cancelled': ':black_square_for_stop:',
 };
 
-/** Slack mrkdwn control characters in free text. */
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+const esc = (text: string) => escapeText('mrkdwn', text);
 
 /** `:white_check_mark: 14:02:11Z *approval.granted* payments-api by <@U0BOB> — incident inc-1 <url|thread>` */
 export function formatAuditLine(record: AuditRecord, threadLink?: string): string {

@@ -5,15 +5,18 @@
  *   - `mrkdwn`   Slack message text: `&`, `<`, `>` as entities (so `<!channel>`, `<@U…>` and
  *                `<https://x|y>` stay text), backticks replaced by a look-alike so a person's
  *                words never open or close a code span or fence;
+ *   - `slack-code` inside a Slack code block (the postmortem's source in its thread): entities for
+ *                `&`, `<`, `>` (Slack still parses them there), and a fence can never close it;
  *   - `plain`    Slack `plain_text` objects (headers, buttons, confirm dialogs): shown verbatim by
  *                Slack, never parsed for mentions or links, so only control characters go;
- *   - `markdown` GitHub issues and the postmortem file: Markdown punctuation backslash-escaped,
+ *   - `markdown` GitHub issues and the postmortem file: Markdown punctuation backslash-escaped
+ *                (headings and list markers only at a line's start),
  *                `<`, `>`, `&` as entities (no raw HTML), `@` as `&#64;` (no GitHub mentions).
  *
  * Slack delivers slash-command text with `&`, `<`, `>` already as entities; `decodeSlackEntities`
  * undoes that at the edge so the text is plain again before any outlet sees it.
  */
-export type Outlet = 'mrkdwn' | 'plain' | 'markdown';
+export type Outlet = 'mrkdwn' | 'slack-code' | 'plain' | 'markdown';
 
 /** U+02CB MODIFIER LETTER GRAVE ACCENT: looks like a backtick, is not mrkdwn markup. */
 export const BACKTICK_LOOKALIKE = '\u02cb';
@@ -26,8 +29,8 @@ export function decodeSlackEntities(text: string): string {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
-/** Enough to keep a person's words from forming emphasis, code, links, headings or table cells. */
-const MARKDOWN_SPECIAL = /[\\`*_[\]#|~]/g;
+/** Enough to keep a person's words from forming emphasis, code, links or table cells. */
+const MARKDOWN_SPECIAL = /[\\`*_[\]|~]/g;
 
 export function escapeText(outlet: Outlet, text: string): string {
   const clean = text.replace(CONTROL, '');
@@ -38,15 +41,25 @@ export function escapeText(outlet: Outlet, text: string): string {
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/`/g, BACKTICK_LOOKALIKE);
+    case 'slack-code':
+      return clean
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/```/g, BACKTICK_LOOKALIKE.repeat(3));
     case 'plain':
       return clean;
     case 'markdown':
       // Punctuation first: the entities added next contain `#`, which must stay as it is.
-      return clean
-        .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@/g, '&#64;');
+      return (
+        clean
+          .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
+          // Headings and lists only start a line; "#812" mid-line stays GitHub's harmless issue link.
+          .replace(/^(\s*)([#+-]|\d+\.)(?=\s)/gm, '$1\\$2')
+          .replace(/&/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;')
+          .replace(/@/g, '&#64;')
+      );
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import { readBody } from './body.js';
 import { type Route, sendJson } from './server.js';
+import type { ReplayGuard } from './slack-replays.js';
 import { verifySlackSignature } from './slack-signature.js';
 
 /** Slack's requests are small; anything bigger is not Slack. */
@@ -10,7 +11,8 @@ const MAX_SLACK_BODY = 256 * 1024;
 
 /**
  * POST /slack/events: verify Slack's signature over the raw body, then hand the buffered request
- * to Bolt (which reads `rawBody` instead of the spent stream). Refusals are 401 with a reason.
+ * to Bolt (which reads `rawBody` instead of the spent stream). Refusals are 401 with a reason; a
+ * request already handled (slack-replays.ts) is acknowledged and goes no further.
  */
 export function slackEventsRoute(deps: {
   signingSecret: string;
@@ -22,6 +24,8 @@ export function slackEventsRoute(deps: {
     contentType: string | undefined,
     raw: Buffer,
   ) => { ok: true } | { ok: false; status: number; body: Record<string, unknown> };
+  /** Answers true for a request already handled (Slack's retry, a replay): acknowledged, no effect. */
+  replays?: ReplayGuard | undefined;
 }): Route {
   return {
     method: 'POST',
@@ -49,6 +53,8 @@ export function slackEventsRoute(deps: {
         );
         return sendJson(res, shape.status, shape.body);
       }
+      // An empty 200: Slack stops retrying, and shows nothing (the first delivery already answered).
+      if (deps.replays && (await deps.replays(raw, req.headers))) return void res.writeHead(200).end();
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
       await deps.listener(req, res);
     },

@@ -43,8 +43,36 @@ export interface Notifier {
     to: Audience,
     message: { what: string; why?: string | undefined; next?: string | undefined },
   ): Promise<void>;
-  /** An alert no runbook handles, for the fallback channel (if configured). */
-  unrouted(summary: string, labels: Record<string, string>, reason: string): Promise<void>;
+  /**
+   * The fallback channel's message for one group of alerts no runbook handles: posted when `ts` is
+   * absent, else edited in place. Returns its ts, or undefined when no fallback channel is set.
+   */
+  fallback(group: UnroutedGroupInfo, ts?: string): Promise<string | undefined>;
+}
+
+export interface UnroutedAlertInfo {
+  /** fingerprint@startsAt */
+  identity: string;
+  status: 'firing' | 'resolved';
+  summary: string;
+  labels: Record<string, string>;
+  startsAt: string;
+  endsAt?: string | undefined;
+  links: {
+    generatorURL?: string | undefined;
+    dashboardURL?: string | undefined;
+    runbookURL?: string | undefined;
+    silenceURL?: string | undefined;
+  };
+}
+
+export interface UnroutedGroupInfo {
+  groupKey: string;
+  source: string;
+  /** Why no runbook took it (routing's reason). */
+  reason: string;
+  alerts: UnroutedAlertInfo[];
+  updatedAt: number;
 }
 
 export interface Directory {

@@ -1,5 +1,6 @@
 /** Small Markdown and time helpers for the postmortem template. */
 import type { AuditActor } from '../audit/index.js';
+import { escapeText } from '../core/text.js';
 import type { Instant, Person } from './input.js';
 
 export function toMs(t: Instant | undefined): number | undefined {
@@ -42,31 +43,51 @@ export function humanDuration(ms: number): string {
   return parts.join(' ');
 }
 
-/** Text safe inside a table cell: one line, pipes escaped, capped. */
-export function cell(text: string | undefined, max = 200): string {
-  if (text === undefined || text === '') return '—';
-  const one = text
-    .replace(/\r?\n+/g, ' ')
-    .replace(/\|/g, '\\|')
-    .trim();
-  return one.length > max ? one.slice(0, max - 1) + '…' : one;
-}
-
-/** Inline code that survives backticks in the value. */
+/** Inline code that survives backticks in the value: a fence longer than any run inside it. */
 export function code(text: string): string {
-  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest ? `${fence} ${text} ${fence}` : `\`${text}\``;
 }
 
-export function person(p: Person | undefined): string {
-  if (!p) return 'n/a';
-  return p.name ? `${p.name} (${p.id})` : p.id;
+/**
+ * Where the document goes decides how other people's words are escaped, once (core/text.ts):
+ * `markdown` for the GitHub issue and the stored file, `plain` for the copy shown as source in a
+ * Slack code block (made safe for Slack there, as a whole). Text inside `code()` needs neither.
+ */
+export type DocOutlet = 'markdown' | 'plain';
+
+export interface Fmt {
+  /** Someone else's words in running text. */
+  text(s: string): string;
+  /** One line in a table cell, capped at `max` characters before escaping. */
+  cell(s: string | undefined, max?: number): string;
+  person(p: Person | undefined): string;
+  /** `title` is Markdown already (escaped, or code); the URL is kept whole. */
+  link(title: string, url: string | undefined): string;
+}
+
+export function fmt(outlet: DocOutlet): Fmt {
+  const text = (s: string) => escapeText(outlet === 'markdown' ? 'markdown' : 'plain', s);
+  return {
+    text,
+    cell(s, max = 200) {
+      if (s === undefined || s === '') return '—';
+      const one = s.replace(/\r?\n+/g, ' ').trim();
+      const cut = one.length > max ? one.slice(0, max - 1) + '…' : one;
+      // `markdown` escapes the pipe with the rest; the plain copy still needs the table intact.
+      return outlet === 'markdown' ? text(cut) : cut.replace(/\|/g, '\\|');
+    },
+    person: (p) => (!p ? 'n/a' : p.name ? `${text(p.name)} (${text(p.id)})` : text(p.id)),
+    link: (title, url) =>
+      // Characters that would end the link early are percent-encoded (the URL still works).
+      url
+        ? `[${title}](${url.replace(/[<>()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`
+        : title,
+  };
 }
 
 export function actorName(a: AuditActor): string {
   if (a.type === 'user') return a.name ?? a.id;
   return a.name ?? 'rollbot';
-}
-
-export function link(title: string, url: string | undefined): string {
-  return url ? `[${title.replace(/[[\]]/g, '\\$&')}](${url})` : title;
 }

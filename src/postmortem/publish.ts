@@ -2,6 +2,7 @@ import type { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/index.js';
 import type { Incident } from '../incidents/incident.js';
+import { escapeText } from '../core/text.js';
 import type { Store } from '../store/index.js';
 import { postmortemInput } from './from-incident.js';
 import { renderPostmortem } from './render.js';
@@ -35,10 +36,14 @@ export function postmortemKey(incidentId: string): string {
   return `postmortem:${incidentId}`;
 }
 
-/** The thread message: the draft's head in a code block (``` inside would end it early). */
-export function postmortemThreadText(markdown: string, incidentId: string): string {
-  const head = markdown.length > THREAD_HEAD_CHARS ? `${markdown.slice(0, THREAD_HEAD_CHARS)}\n…` : markdown;
-  return `:memo: *Postmortem draft* (full text: \`rollbot postmortem ${incidentId}\`)\n\`\`\`\n${head.replaceAll('```', "'''")}\n\`\`\``;
+/**
+ * The thread message: the draft's head as source in a code block. It is rendered for that outlet
+ * (people's words as they typed them, not Markdown-escaped) and then made safe for Slack as a
+ * whole, once: no mention or link springs from it, and no fence inside can end the block.
+ */
+export function postmortemThreadText(source: string, incidentId: string): string {
+  const head = source.length > THREAD_HEAD_CHARS ? `${source.slice(0, THREAD_HEAD_CHARS)}\n…` : source;
+  return `:memo: *Postmortem draft* (full text: \`rollbot postmortem ${incidentId}\`)\n\`\`\`\n${escapeText('slack-code', head)}\n\`\`\``;
 }
 
 /** The GitHub outlet over an Octokit (owner/name from the runbook's `postmortem.githubIssue.repo`). */
@@ -54,10 +59,11 @@ export async function publishPostmortem(
   deps: PostmortemDeps,
 ): Promise<{ markdown: string; issueUrl?: string | undefined }> {
   const timeline = await deps.audit.read({ incidentId: incident.id });
-  const markdown = renderPostmortem(postmortemInput(incident, timeline));
+  const input = postmortemInput(incident, timeline);
+  const markdown = renderPostmortem(input);
   await deps.store.set(postmortemKey(incident.id), markdown, { ttlMs: RETENTION_MS });
   await deps.outlets
-    .thread(incident, postmortemThreadText(markdown, incident.id))
+    .thread(incident, postmortemThreadText(renderPostmortem(input, { outlet: 'plain' }), incident.id))
     .catch((err) =>
       deps.log.warn({ err, incidentId: incident.id }, 'could not post the postmortem to the thread'),
     );

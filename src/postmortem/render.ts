@@ -7,13 +7,13 @@
 import type { AuditRecord } from '../audit/index.js';
 import type { PostmortemInput, RevisionInfo } from './input.js';
 import {
+  type DocOutlet,
+  type Fmt,
   actorName,
   between,
-  cell,
   code,
+  fmt,
   humanDuration,
-  link,
-  person,
   toMs,
   utc,
   utcTime,
@@ -23,33 +23,37 @@ export const GITHUB_BODY_LIMIT = 65_536;
 const MAX_COMMITS = 100;
 const TIMELINE_MARK = '\u0000timeline\u0000';
 
-export function renderPostmortem(input: PostmortemInput, opts: { limit?: number } = {}): string {
+export function renderPostmortem(
+  input: PostmortemInput,
+  opts: { limit?: number; outlet?: DocOutlet } = {},
+): string {
   const limit = opts.limit ?? GITHUB_BODY_LIMIT;
+  const f = fmt(opts.outlet ?? 'markdown');
   const doc = [
-    title(input),
-    summary(input),
-    impact(input),
+    title(input, f),
+    summary(input, f),
+    impact(input, f),
     durations(input),
     `## Timeline\n\n${TIMELINE_MARK}`,
-    reverted(input),
-    runbook(input),
-    verification(input),
+    reverted(input, f),
+    runbook(input, f),
+    verification(input, f),
     EMPTY_SECTIONS,
   ].join('\n\n');
   // Everything but the timeline is bounded; the timeline gets what is left of the budget.
   const budget = limit - (doc.length - TIMELINE_MARK.length) - 1;
-  const out = doc.replace(TIMELINE_MARK, () => timeline(input, budget)) + '\n';
+  const out = doc.replace(TIMELINE_MARK, () => timeline(input, budget, f)) + '\n';
   if (out.length <= limit) return out;
   // Only reachable with pathological inputs (e.g. thousands of steps): cut hard, say so.
   const cut = '\n\n_(truncated to fit the issue body limit)_\n';
   return out.slice(0, limit - cut.length) + cut;
 }
 
-function title(i: PostmortemInput): string {
+function title(i: PostmortemInput, f: Fmt): string {
   const what = i.stopped
     ? 'rollback stopped'
     : { succeeded: 'rolled back', failed: 'rollback failed', cancelled: 'rollback cancelled' }[i.result];
-  const alert = i.alert ? ` after ${i.alert.name}` : '';
+  const alert = i.alert ? ` after ${f.text(i.alert.name)}` : '';
   return `# Postmortem: ${i.service} ${what}${alert} (${i.incidentId})`;
 }
 
@@ -59,23 +63,25 @@ function rev(r: RevisionInfo): string {
   return parts.join(' ');
 }
 
-function summary(i: PostmortemInput): string {
+function summary(i: PostmortemInput, f: Fmt): string {
   const t = i.times;
   const s: string[] = [];
   const target = `deployment ${code(`${i.namespace}/${i.deployment}`)}${i.cluster ? ` in cluster ${code(i.cluster)}` : ''}`;
   if (i.alert) {
-    const about = i.alert.summary ? ` (“${i.alert.summary.replace(/\s+/g, ' ').trim()}”)` : '';
-    s.push(`At ${utc(t.alertFirstSeen)}, alert **${i.alert.name}**${about} fired for **${i.service}**.`);
+    const about = i.alert.summary ? ` (“${f.text(i.alert.summary.replace(/\s+/g, ' ').trim())}”)` : '';
+    s.push(
+      `At ${utc(t.alertFirstSeen)}, alert **${f.text(i.alert.name)}**${about} fired for **${i.service}**.`,
+    );
   } else {
     s.push(
-      `A rollback of **${i.service}** was requested${i.requester ? ` by ${person(i.requester)}` : ''} at ${utc(t.proposalPosted)}.`,
+      `A rollback of **${i.service}** was requested${i.requester ? ` by ${f.person(i.requester)}` : ''} at ${utc(t.proposalPosted)}.`,
     );
   }
   s.push(
     `rollbot proposed rolling ${target} back from ${rev(i.reverted.from)} to ${rev(i.reverted.to)} at ${utc(t.proposalPosted)}.`,
   );
-  const approvers = i.approvers.length ? i.approvers.map(person).join(', ') : 'nobody';
-  if (i.alert && i.requester) s.push(`${person(i.requester)} requested it.`);
+  const approvers = i.approvers.length ? i.approvers.map((p) => f.person(p)).join(', ') : 'nobody';
+  if (i.alert && i.requester) s.push(`${f.person(i.requester)} requested it.`);
   s.push(
     i.breakGlass
       ? `It was started through **break-glass** at ${utc(t.approved)} (approved by ${approvers}).`
@@ -88,21 +94,21 @@ function summary(i: PostmortemInput): string {
     );
   } else if (i.result === 'failed') {
     s.push(
-      `The rollback **failed**${i.failureReason ? `: ${i.failureReason}` : ''} (finished ${utc(t.finished)}).`,
+      `The rollback **failed**${i.failureReason ? `: ${f.text(i.failureReason)}` : ''} (finished ${utc(t.finished)}).`,
     );
   } else if (i.stopped) {
     s.push(
-      `The rollback was **stopped**${i.stopped.by ? ` by ${person(i.stopped.by)}` : ''} at ${utc(t.finished)}: ${i.stopped.summary}. Next: ${i.stopped.next}.`,
+      `The rollback was **stopped**${i.stopped.by ? ` by ${f.person(i.stopped.by)}` : ''} at ${utc(t.finished)}: ${i.stopped.summary}. Next: ${i.stopped.next}.`,
     );
   } else {
     s.push(
-      `The rollback was **cancelled**${i.failureReason ? `: ${i.failureReason}` : ''} (finished ${utc(t.finished)}).`,
+      `The rollback was **cancelled**${i.failureReason ? `: ${f.text(i.failureReason)}` : ''} (finished ${utc(t.finished)}).`,
     );
   }
   return `## Summary\n\n${s.join(' ')}`;
 }
 
-function impact(i: PostmortemInput): string {
+function impact(i: PostmortemInput, f: Fmt): string {
   const t = i.times;
   const end = t.recovered ?? t.verificationPassed;
   const lines = [
@@ -112,13 +118,13 @@ function impact(i: PostmortemInput): string {
   ];
   if (i.alert) {
     lines.push(
-      `- **Alert**: ${i.alert.name}${i.alert.severity ? ` (severity ${i.alert.severity})` : ''}${i.alert.source ? ` from ${i.alert.source}` : ''}`,
+      `- **Alert**: ${f.text(i.alert.name)}${i.alert.severity ? ` (severity ${f.text(i.alert.severity)})` : ''}${i.alert.source ? ` from ${f.text(i.alert.source)}` : ''}`,
     );
     const labels = Object.entries(i.alert.labels ?? {});
     if (labels.length) lines.push(`- **Labels**: ${labels.map(([k, v]) => code(`${k}=${v}`)).join(' ')}`);
-    for (const l of i.alert.links ?? []) lines.push(`- ${link(l.title, l.url)}`);
+    for (const l of i.alert.links ?? []) lines.push(`- ${f.link(f.text(l.title), l.url)}`);
   }
-  if (i.threadUrl) lines.push(`- ${link('Incident thread', i.threadUrl)}`);
+  if (i.threadUrl) lines.push(`- ${f.link('Incident thread', i.threadUrl)}`);
   return `## Impact window\n\n${lines.join('\n')}`;
 }
 
@@ -134,15 +140,15 @@ function durations(i: PostmortemInput): string {
   return `## Key durations\n\n| Interval | Duration |\n|---|---|\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}`;
 }
 
-function timelineRow(r: AuditRecord, oneDay: boolean): string {
+function timelineRow(r: AuditRecord, oneDay: boolean, f: Fmt): string {
   const d = { ...r.details };
   const reason = typeof d.reason === 'string' ? d.reason : undefined;
   const rest = Object.keys(d).length ? JSON.stringify(d) : '';
-  return `| ${oneDay ? utcTime(r.at) : utc(r.at).replace(' UTC', '')} | ${cell(actorName(r.actor), 60)} | ${code(r.action)} | ${cell(reason ?? rest, 160)} |`;
+  return `| ${oneDay ? utcTime(r.at) : utc(r.at).replace(' UTC', '')} | ${f.cell(actorName(r.actor), 60)} | ${code(r.action)} | ${f.cell(reason ?? rest, 160)} |`;
 }
 
 /** The audit timeline as a table, shortened (head + tail) to fit `budget` characters. */
-function timeline(i: PostmortemInput, budget: number): string {
+function timeline(i: PostmortemInput, budget: number, f: Fmt): string {
   const records = i.timeline;
   if (records.length === 0) return '_No audit records._';
   const first = toMs(records[0]!.at);
@@ -151,7 +157,7 @@ function timeline(i: PostmortemInput, budget: number): string {
   const oneDay = first !== undefined && records.every((r) => date(r.at) === date(records[0]!.at));
   const day = oneDay ? `All times UTC, ${date(records[0]!.at)}.\n\n` : 'All times UTC.\n\n';
   const header = `${day}| Time (UTC) | Actor | Event | Details |\n|---|---|---|---|`;
-  const rows = records.map((r) => timelineRow(r, oneDay));
+  const rows = records.map((r) => timelineRow(r, oneDay, f));
   const full = [header, ...rows].join('\n');
   if (full.length <= budget) return full;
 
@@ -174,23 +180,23 @@ function timeline(i: PostmortemInput, budget: number): string {
   return [header, ...head, note(rows.length - head.length - tail.length), ...tail].join('\n');
 }
 
-function reverted(i: PostmortemInput): string {
+function reverted(i: PostmortemInput, f: Fmt): string {
   const { from, to, commits = [], compareUrl } = i.reverted;
   const out = [
     '## What was reverted\n',
     '| | Revision | Image | Change cause |',
     '|---|---|---|---|',
-    `| From | ${cell(String(from.revision ?? 'n/a'))} | ${cell(from.image)} | ${cell(from.changeCause)} |`,
-    `| To | ${cell(String(to.revision ?? 'n/a'))} | ${cell(to.image)} | ${cell(to.changeCause)} |`,
+    `| From | ${f.cell(String(from.revision ?? 'n/a'))} | ${f.cell(from.image)} | ${f.cell(from.changeCause)} |`,
+    `| To | ${f.cell(String(to.revision ?? 'n/a'))} | ${f.cell(to.image)} | ${f.cell(to.changeCause)} |`,
   ];
   if (commits.length) {
     out.push(
-      `\n**Commits reverted** (${commits.length})${compareUrl ? ` — ${link('compare', compareUrl)}` : ''}:\n`,
+      `\n**Commits reverted** (${commits.length})${compareUrl ? ` — ${f.link('compare', compareUrl)}` : ''}:\n`,
     );
     for (const c of commits.slice(0, MAX_COMMITS)) {
-      const sha = link(code(c.sha.slice(0, 7)), c.url);
+      const sha = f.link(code(c.sha.slice(0, 7)), c.url);
       out.push(
-        `- ${sha} ${cell(c.message.split('\n')[0], 120)}${c.author ? ` — ${cell(c.author, 60)}` : ''}`,
+        `- ${sha} ${f.cell(c.message.split('\n')[0], 120)}${c.author ? ` — ${f.cell(c.author, 60)}` : ''}`,
       );
     }
     if (commits.length > MAX_COMMITS) out.push(`- … and ${commits.length - MAX_COMMITS} more`);
@@ -200,13 +206,13 @@ function reverted(i: PostmortemInput): string {
   return out.join('\n');
 }
 
-function runbook(i: PostmortemInput): string {
+function runbook(i: PostmortemInput, f: Fmt): string {
   const r = i.runbook;
   const lines = [
     `- **Runbook**: ${code(r.name)}${r.version ? ` version ${code(r.version)}` : ''}`,
     ...(r.sha256 ? [`- **sha256**: ${code(r.sha256)}`] : []),
     ...(r.source
-      ? [`- **Source**: ${r.source.startsWith('http') ? link(r.source, r.source) : code(r.source)}`]
+      ? [`- **Source**: ${r.source.startsWith('http') ? f.link(f.text(r.source), r.source) : code(r.source)}`]
       : []),
   ];
   const steps = i.steps.length
@@ -217,18 +223,18 @@ function runbook(i: PostmortemInput): string {
           .slice(0, 200)
           .map(
             (s) =>
-              `| ${cell(s.id, 60)} | ${code(s.type)} | ${s.status} | ${s.durationMs === undefined ? 'n/a' : humanDuration(s.durationMs)} | ${cell(s.output, 300)} |`,
+              `| ${f.cell(s.id, 60)} | ${code(s.type)} | ${s.status} | ${s.durationMs === undefined ? 'n/a' : humanDuration(s.durationMs)} | ${f.cell(s.output, 300)} |`,
           ),
       ]
     : ['\nNo steps ran.'];
   return `## Runbook\n\n${[...lines, ...steps].join('\n')}`;
 }
 
-function verification(i: PostmortemInput): string {
+function verification(i: PostmortemInput, f: Fmt): string {
   if (!i.verification.length) return '## Verification\n\nNo verification checks ran.';
   const rows = i.verification.map(
     (v) =>
-      `| ${cell(v.name, 80)} | ${v.passed ? '✅ passed' : '❌ failed'} | ${v.at ? utc(v.at) : 'n/a'} | ${cell(v.detail, 300)} |`,
+      `| ${f.cell(v.name, 80)} | ${v.passed ? '✅ passed' : '❌ failed'} | ${v.at ? utc(v.at) : 'n/a'} | ${f.cell(v.detail, 300)} |`,
   );
   return `## Verification\n\n| Check | Result | At | Detail |\n|---|---|---|---|\n${rows.join('\n')}`;
 }

@@ -1,10 +1,11 @@
 /**
  * The `/rollback` grammar, parsed strictly: bad syntax gets a reply naming what is wrong, never a
- * guess. Forms:
+ * guess (errors are Slack mrkdwn; the words quoted from the person are escaped). Forms:
  *   /rollback <service> [to <revision|image-tag>] [--emergency] [because <reason…>]
  *   /rollback status [<service>]   /rollback history <service>   /rollback cancel <service>
  *   /rollback help
  */
+import { escapeText } from '../core/text.js';
 import type { RollbackCommand } from '../incidents/requests.js';
 
 export type { RollbackCommand };
@@ -12,6 +13,8 @@ export type { RollbackCommand };
 export type ParseResult = { ok: true; command: RollbackCommand } | { ok: false; error: string };
 
 const SERVICE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The person's own words inside an error (Slack mrkdwn, escaped once; the rest of it is rollbot's). */
+const q = (word: string) => escapeText('mrkdwn', word.length > 100 ? `${word.slice(0, 99)}…` : word);
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MAX_REASON = 500;
 
@@ -40,10 +43,10 @@ export function parseRollbackCommand(text: string): ParseResult {
   if (first === 'status' || first === 'history' || first === 'cancel') {
     if (reason) return { ok: false, error: `\`${first}\` takes no \`because\`` };
     if (rest.length > 1)
-      return { ok: false, error: `\`${first}\` takes one service, got "${rest.join(' ')}"` };
+      return { ok: false, error: `\`${first}\` takes one service, got "${q(rest.join(' '))}"` };
     const service = rest[0];
     if (service !== undefined && !SERVICE.test(service))
-      return { ok: false, error: `"${service}" is not a service name (lower case letters, digits, "-")` };
+      return { ok: false, error: `"${q(service)}" is not a service name (lower case letters, digits, "-")` };
     if (first === 'status') return { ok: true, command: { kind: 'status', service } };
     if (!service)
       return { ok: false, error: `\`${first}\` needs a service: \`/rollback ${first} <service>\`` };
@@ -51,7 +54,7 @@ export function parseRollbackCommand(text: string): ParseResult {
   }
   if (first === 'help') return { ok: false, error: '`help` takes no arguments' };
   if (!SERVICE.test(first))
-    return { ok: false, error: `"${first}" is not a service name (lower case letters, digits, "-")` };
+    return { ok: false, error: `"${q(first)}" is not a service name (lower case letters, digits, "-")` };
 
   let toRevision: number | undefined;
   let toImageTag: string | undefined;
@@ -72,11 +75,11 @@ export function parseRollbackCommand(text: string): ParseResult {
         if (!Number.isSafeInteger(toRevision))
           return { ok: false, error: `revision ${target.slice(0, 30)} is too large` };
       } else if (TAG.test(target)) toImageTag = target;
-      else return { ok: false, error: `"${target}" is neither a revision number nor an image tag` };
+      else return { ok: false, error: `"${q(target)}" is neither a revision number nor an image tag` };
     } else {
       return {
         ok: false,
-        error: `unexpected "${word}" (did you mean \`to ${word}\` or \`because ${word} …\`?)`,
+        error: `unexpected "${q(word)}" (did you mean \`to ${q(word)}\` or \`because ${q(word)} …\`?)`,
       };
     }
   }

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../incidents/incident.js';
-import type { Audience, Notifier } from '../incidents/ports.js';
+import type { Audience, Notifier, UnroutedGroupInfo } from '../incidents/ports.js';
 import type { SlackGateway } from './gateway.js';
-import { errorView, progressView, proposalView, threadNote, unroutedAlertView } from './views/index.js';
+import { errorView, progressView, proposalView, threadNote, unroutedGroupView } from './views/index.js';
 
 /**
  * The incident domain's voice in Slack: one message per incident, posted once and then edited
@@ -62,11 +62,13 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async unrouted(summary: string, labels: Record<string, string>, reason: string) {
-    if (!this.fallbackChannel) return;
-    await this.slack.postMessage({
-      channel: this.fallbackChannel,
-      ...unroutedAlertView({ summary, labels }, { why: reason }),
-    });
+  async fallback(group: UnroutedGroupInfo, ts?: string): Promise<string | undefined> {
+    if (!this.fallbackChannel) return undefined;
+    const view = unroutedGroupView(group, { now: this.clock.now() });
+    if (ts) {
+      await this.slack.updateMessage({ channel: this.fallbackChannel, ts, ...view });
+      return ts;
+    }
+    return (await this.slack.postMessage({ channel: this.fallbackChannel, ...view })).ts;
   }
 }

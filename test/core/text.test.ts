@@ -26,6 +26,14 @@ describe('escapeText', () => {
     expect(decodeSlackEntities(out).replaceAll(BACKTICK_LOOKALIKE, '`')).toBe(NASTY);
   });
 
+  test('inside a Slack code block: entities once (Slack parses them there too), no fence can close it', () => {
+    const out = escapeText('slack-code', NASTY);
+    expect(out).not.toMatch(/[<>]/);
+    expect(out).not.toContain('```');
+    expect(out).toContain('&lt;!channel&gt; &lt;@U0BOB&gt;');
+    expect(out).toContain('`rm -rf`'); // a single backtick cannot end a block: kept as typed
+  });
+
   test('plain text (Slack plain_text objects): verbatim, since Slack parses nothing there; control characters go', () => {
     expect(escapeText('plain', NASTY)).toBe(NASTY);
     expect(escapeText('plain', 'a\u0000b\u0007c\nd')).toBe('abc\nd');
@@ -33,13 +41,16 @@ describe('escapeText', () => {
 
   test('Markdown (GitHub, the postmortem file): no HTML, no @mention, no code, link or table break', () => {
     const out = escapeText('markdown', `${NASTY} | @alice [x](y) *b* _i_ #1`);
-    expect(out.replaceAll('&#64;', '')).not.toMatch(/(^|[^\\])[`*_[\]|#]/);
+    expect(out.replaceAll('&#64;', '')).not.toMatch(/(^|[^\\])[`*_[\]|]/);
+    expect(escapeText('markdown', '# not a heading\n- nor a list\n1. item')).toBe(
+      '\\# not a heading\n\\- nor a list\n\\1. item',
+    );
     expect(out).not.toMatch(/[<>@]/);
     expect(out).toContain('&lt;!channel&gt;');
     expect(out).toContain('&lt;&#64;U0BOB&gt;');
     expect(out).toContain('\\`rm -rf\\`');
     expect(out).toContain('\\`\\`\\`fence\\`\\`\\`');
-    expect(out).toContain('&#64;alice \\[x\\](y) \\*b\\* \\_i\\_ \\#1');
+    expect(out).toContain('&#64;alice \\[x\\](y) \\*b\\* \\_i\\_ #1');
     expect(out).toContain('errors &gt; 5% &amp; rising');
   });
 });

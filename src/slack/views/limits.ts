@@ -4,6 +4,7 @@
  * and tests run `validateBlocks` over every view, including absurdly large incidents.
  */
 import type { KnownBlock } from '@slack/types';
+import { escapeText } from '../../core/text.js';
 
 export const LIMITS = {
   blocks: 50,
@@ -34,17 +35,13 @@ export function truncate(text: string, max: number): string {
   return text.slice(0, max - 1).trimEnd() + ELLIPSIS;
 }
 
-/** Escapes the three characters Slack mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /**
- * Untrusted text (alert summaries, commit messages, reasons) made safe for mrkdwn and cut to
- * `max` characters *after* escaping, never leaving half an entity (`&am…`) behind.
+ * Untrusted text (alert summaries, commit messages, reasons) made safe for mrkdwn — the one
+ * escaping helper (core/text.ts): entities for `&`, `<`, `>`, backticks replaced so the text never
+ * opens code — and cut to `max` characters *after* escaping, never leaving half an entity (`&am…`).
  */
 export function esc(text: string, max: number = LIMITS.sectionText): string {
-  const escaped = escapeMrkdwn(text);
+  const escaped = escapeText('mrkdwn', text);
   if (escaped.length <= max) return escaped;
   const cut = escaped.slice(0, Math.max(0, max - 1)).replace(/&[a-z]*$/, '');
   return cut.trimEnd() + ELLIPSIS;

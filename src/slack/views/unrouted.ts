@@ -1,50 +1,77 @@
 /**
- * An alert no runbook matched, posted to the fallback channel so it is not silently dropped.
- * Takes the fields of an `Alert` structurally (any parsed alert fits), never the alert module.
+ * One message per group of alerts no runbook matched, in the fallback channel, so none is silently
+ * dropped: each alert with its status (a resolved one shows as resolved), labels and links, edited
+ * in place as the group changes. Takes plain data (incidents/ports.ts), never the alert module.
  */
-import { type View, context, fallback, header, section } from './format.js';
-import { capLines, esc, firstLine, link } from './limits.js';
+import type { KnownBlock } from '@slack/types';
+import type { UnroutedAlertInfo, UnroutedGroupInfo } from '../../incidents/ports.js';
+import { type View, context, fallback, header, section, slackDate } from './format.js';
+import { LIMITS, capLines, esc, firstLine, link } from './limits.js';
 
-export interface UnroutedAlert {
-  summary: string;
-  labels: Record<string, string>;
-  source?: string | undefined;
-  status?: 'firing' | 'resolved' | undefined;
-  startsAt?: string | undefined;
-  generatorURL?: string | undefined;
-  dashboardURL?: string | undefined;
-  runbookURL?: string | undefined;
+/** Alerts shown in full; the rest are counted (a group can hold hundreds). */
+const SHOWN = 12;
+
+function alertLines(a: UnroutedAlertInfo, now: number): string {
+  const since = Date.parse(a.startsAt);
+  const ended = a.endsAt ? Date.parse(a.endsAt) : NaN;
+  const status =
+    a.status === 'resolved'
+      ? `:white_check_mark: resolved${Number.isNaN(ended) ? '' : ` at ${slackDate(ended, now)}`}`
+      : `:rotating_light: firing${Number.isNaN(since) ? '' : ` since ${slackDate(since, now)}`}`;
+  const labels = capLines(
+    Object.entries(a.labels)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([k, v]) => `\`${esc(k, 100)}=${esc(v, 200)}\``),
+    { maxChars: 900, maxLines: 12, noun: 'labels', separator: ' ' },
+  );
+  const links = [
+    link(a.links.generatorURL, 'Alert source'),
+    link(a.links.dashboardURL, 'Dashboard'),
+    link(a.links.runbookURL, 'Runbook'),
+    link(a.links.silenceURL, 'Silence'),
+  ].filter((l) => l.startsWith('<'));
+  return [
+    `${status} — *${esc(firstLine(a.summary), 400) || 'alert'}*`,
+    labels || '_no labels_',
+    links.join(' · '),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
-export function unroutedAlertView(alert: UnroutedAlert, opts: { count?: number; why?: string } = {}): View {
-  const labels = Object.entries(alert.labels)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `\`${esc(k, 100)}=${esc(v.replace(/`/g, "'"), 200)}\``);
-  const labelText = capLines(labels, { maxChars: 2000, maxLines: 30, noun: 'labels', separator: ' ' });
-  const count = opts.count && opts.count > 1 ? ` (${opts.count} alerts)` : '';
-  const status = alert.status === 'resolved' ? ':white_check_mark: resolved' : ':rotating_light: firing';
-  const why = opts.why ? esc(opts.why, 500) : 'no runbook matches its labels';
-  const links = [
-    link(alert.generatorURL, 'Alert source'),
-    link(alert.dashboardURL, 'Dashboard'),
-    link(alert.runbookURL, 'Runbook'),
-  ].filter((l) => l.startsWith('<'));
-  const summary = esc(firstLine(alert.summary), 500) || 'alert';
+export function unroutedGroupView(group: UnroutedGroupInfo, opts: { now: number }): View {
+  const firing = group.alerts.filter((a) => a.status === 'firing').length;
+  const resolved = group.alerts.length - firing;
+  const counts = [firing && `${firing} firing`, resolved && `${resolved} resolved`]
+    .filter(Boolean)
+    .join(', ');
+  const why = esc(group.reason, 500) || 'no runbook matches their labels';
+  // Firing first (what needs eyes), newest first within each.
+  const ordered = [...group.alerts].sort(
+    (a, b) =>
+      Number(a.status === 'resolved') - Number(b.status === 'resolved') || (a.startsAt < b.startsAt ? 1 : -1),
+  );
+  const blocks: KnownBlock[] = [
+    header(firing ? 'Alerts with no runbook' : 'Alerts with no runbook (resolved)'),
+    section(`*${counts || 'no alerts'}* — ${why}. Add a \`match:\` to a runbook to route them.`),
+    ...ordered.slice(0, SHOWN).map((a) => section(alertLines(a, opts.now))),
+  ];
+  const hidden = ordered.length - SHOWN;
+  blocks.push(
+    context(
+      ...[
+        hidden > 0 ? `and ${hidden} more alerts in this group` : '',
+        `source: ${esc(group.source, 50)}`,
+        `group \`${esc(group.groupKey, 200)}\``,
+        `updated ${slackDate(group.updatedAt, opts.now)}`,
+      ].filter(Boolean),
+    ),
+  );
+  const head = group.alerts[0];
   return {
-    text: fallback([`Unrouted alert${count}: ${summary} — ${why}`]),
-    blocks: [
-      header('Alert with no runbook'),
-      section(`${status} *${summary}*${count}\n${why}. Add a \`match:\` to a runbook to route it.`),
-      section(`*Labels*\n${labelText || '_none_'}`),
-      context(
-        ...[
-          alert.source ? `source: ${esc(alert.source, 50)}` : '',
-          alert.startsAt ? `since ${esc(alert.startsAt, 40)}` : '',
-          links.join(' · '),
-        ]
-          .filter(Boolean)
-          .concat(['rollbot']),
-      ),
-    ],
+    text: fallback([
+      `Unrouted alerts (${counts || 'none'}): ${esc(firstLine(head?.summary ?? ''), 300) || 'alert'} — ${why}`,
+    ]),
+    blocks: blocks.slice(0, LIMITS.blocks),
   };
 }

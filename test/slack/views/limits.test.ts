@@ -3,7 +3,6 @@ import type { KnownBlock } from '@slack/types';
 import {
   capLines,
   esc,
-  escapeMrkdwn,
   formatDuration,
   link,
   packLines,
@@ -15,7 +14,7 @@ describe('limits helpers', () => {
   it('truncates with an ellipsis and never leaves half an entity', () => {
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');
-    expect(escapeMrkdwn('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
+    expect(esc('a<b>&c `x`')).toBe('a&lt;b&gt;&amp;c ˋxˋ');
     expect(esc('ab<<<<', 6)).toBe('ab…');
     expect(esc('ab<<<<', 6).length).toBeLessThanOrEqual(6);
   });

@@ -10,7 +10,7 @@ import {
   leaseHeldView,
   statusView,
   threadNote,
-  unroutedAlertView,
+  unroutedGroupView,
   validateView,
 } from '../../../src/slack/views/index.js';
 import { FIXTURE_NOW, makeIncident, makeRunIncident, makeSteps } from '../../helpers/incidents.js';
@@ -131,21 +131,46 @@ describe('thread notes and alerts', () => {
     expect(commits.text).toContain('3 commits reverted');
   });
 
-  it('unroutedAlertView shows summary, labels and links, escaped', () => {
-    const view = unroutedAlertView(
+  it('unroutedGroupView: one message per group, each alert with its status, labels and links, escaped', () => {
+    const now = Date.parse('2026-03-10T14:05:00Z');
+    const view = unroutedGroupView(
       {
-        summary: 'disk <90%> & rising',
-        labels: { alertname: 'DiskFull', instance: 'db-1:9100' },
+        groupKey: '{}:{alertname="DiskFull"}',
         source: 'alertmanager',
-        generatorURL: 'http://prom/graph?a=1&b=2',
+        reason: 'no runbook matches alertname="DiskFull"',
+        updatedAt: now,
+        alerts: [
+          {
+            identity: 'a@1',
+            status: 'resolved',
+            summary: 'disk <90%> & rising',
+            labels: { alertname: 'DiskFull', instance: 'db-1:9100' },
+            startsAt: '2026-03-10T13:00:00Z',
+            endsAt: '2026-03-10T14:00:00Z',
+            links: { generatorURL: 'http://prom/graph?a=1&b=2' },
+          },
+          {
+            identity: 'b@1',
+            status: 'firing',
+            summary: 'disk 95% on db-2',
+            labels: { alertname: 'DiskFull', instance: 'db-2:9100' },
+            startsAt: '2026-03-10T13:30:00Z',
+            links: {},
+          },
+        ],
       },
-      { count: 2 },
+      { now },
     );
     expect(validateView(view)).toEqual([]);
     const shown = blockText(view.blocks);
-    expect(shown).toContain('disk &lt;90%&gt; &amp; rising');
+    expect(shown).toContain('*1 firing, 1 resolved* — no runbook matches alertname=\\"DiskFull\\"');
+    expect(shown).toContain(
+      `:white_check_mark: resolved at <!date^${Date.parse('2026-03-10T14:00:00Z') / 1000}^{time}|14:00 UTC> — *disk &lt;90%&gt; &amp; rising*`,
+    );
     expect(shown).toContain('`alertname=DiskFull`');
     expect(shown).toContain('<http://prom/graph?a=1&amp;b=2|Alert source>');
-    expect(view.text).toContain('Unrouted alert (2 alerts): disk &lt;90%&gt; &amp; rising');
+    // Firing first.
+    expect(shown.indexOf('disk 95% on db-2')).toBeLessThan(shown.indexOf('disk &lt;90%'));
+    expect(view.text).toContain('Unrouted alerts (1 firing, 1 resolved): disk &lt;90%&gt; &amp; rising');
   });
 });

@@ -9,7 +9,7 @@ import {
   proposalView,
   resultLine,
   statusView,
-  unroutedAlertView,
+  unroutedGroupView,
   validateView,
 } from '../../../src/slack/views/index.js';
 import { CREATED_AT, FIXTURE_NOW, makeIncident, makeRunIncident } from '../../helpers/incidents.js';
@@ -120,7 +120,23 @@ describe('every view stays within Slack limits on absurd input', () => {
     const labels = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`label_${i}`, huge(500)]));
     expect(
       validateView(
-        unroutedAlertView({ summary: huge(5000), labels, source: 'grafana', generatorURL: longUrl }),
+        unroutedGroupView(
+          {
+            groupKey: huge(3000),
+            source: 'grafana',
+            reason: huge(2000),
+            updatedAt: FIXTURE_NOW,
+            alerts: Array.from({ length: 300 }, (_, i) => ({
+              identity: `${i}`,
+              status: i % 2 ? ('firing' as const) : ('resolved' as const),
+              summary: huge(5000),
+              labels,
+              startsAt: '2026-03-10T13:00:00Z',
+              links: { generatorURL: longUrl, dashboardURL: longUrl },
+            })),
+          },
+          { now: FIXTURE_NOW },
+        ),
       ),
     ).toEqual([]);
   });

@@ -21,6 +21,21 @@ export interface DeliveryResult {
   triggerId: string;
   /** What was sent: the command's form fields or the interaction payload. */
   payload: Record<string, unknown>;
+  /** The raw request body and its signing timestamp, as sent (for a retry or replay of it). */
+  request: { body: string; timestamp: number };
+}
+
+/**
+ * Delivering one request again. A Slack retry re-signs the same body with a fresh timestamp and
+ * says so (`X-Slack-Retry-Num`, `X-Slack-Retry-Reason`, as for Events API retries); a replay
+ * sends the captured request byte for byte, signature and timestamp included.
+ */
+export interface RedeliverOptions {
+  as: 'slack-retry' | 'replay';
+  /** 1..3 for a Slack retry (default 1). */
+  retryNum?: number | undefined;
+  /** Default `http_timeout`. */
+  retryReason?: string | undefined;
 }
 
 export interface ActorDeps {
@@ -79,7 +94,9 @@ export class SlackActor {
       user_id: this.userId,
       user_name: this.user.name,
       command,
-      text,
+      // Slack sends the typed text with &, < and > as HTML entities (and nothing else escaped
+      // while the command's "escape channels, users and links" setting is off, the default).
+      text: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
       api_app_id: app.appId,
       is_enterprise_install: 'false',
       response_url: responseUrl,
@@ -168,17 +185,37 @@ export class SlackActor {
     });
   }
 
+  /** Sends an earlier delivery again: as Slack retrying it, or replayed byte for byte. */
+  async redeliver(previous: DeliveryResult, opts: RedeliverOptions): Promise<DeliveryResult> {
+    const retry: Record<string, string> =
+      opts.as === 'slack-retry'
+        ? {
+            'X-Slack-Retry-Num': String(opts.retryNum ?? 1),
+            'X-Slack-Retry-Reason': opts.retryReason ?? 'http_timeout',
+          }
+        : {};
+    const timestamp = opts.as === 'replay' ? previous.request.timestamp : Math.floor(Date.now() / 1000);
+    return this.deliver(previous.request.body, previous.payload, previous.responseUrl, previous.triggerId, {
+      timestamp,
+      headers: retry,
+    });
+  }
+
   private async deliver(
     body: string,
     payload: Record<string, unknown>,
     responseUrl: string,
     triggerId: string,
+    extra: { timestamp?: number; headers?: Record<string, string> } = {},
   ) {
+    const timestamp = extra.timestamp ?? Math.floor(Date.now() / 1000);
     const res = await sendSigned({
       url: this.deps.eventsUrl(),
       body,
       contentType: 'application/x-www-form-urlencoded',
       secret: this.deps.signingSecret,
+      timestamp,
+      headers: extra.headers,
       timeoutMs: this.deps.ackTimeoutMs,
     });
     let parsed: unknown = res.text;
@@ -197,6 +234,7 @@ export class SlackActor {
       responseUrl,
       triggerId,
       payload,
+      request: { body, timestamp },
     };
   }
 }
