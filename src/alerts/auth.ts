@@ -7,7 +7,8 @@
  *   "{timestamp}.{raw body}")>` and `X-Rollbot-Timestamp: <unix seconds>`, ±5 minutes.
  * - `grafana-hmac`: grafana/alerting http/hmac.go — hex HMAC-SHA256(secret, raw body), or of
  *   "{timestamp}:{raw body}" when a timestamp header is configured (unix seconds, ±5 minutes).
- *   No prefix; default header `X-Grafana-Alert-Signature`.
+ *   No prefix; default header `X-Grafana-Alerting-Signature` (hmac.go's `defaultHeaderName`; the
+ *   "X-Grafana-Alert-Signature" in its doc comment is a typo no release ever sent).
  *
  * Every compare is constant time over equal-length digests; reasons never include secrets.
  */
@@ -18,7 +19,7 @@ import type { Clock } from '../core/clock.js';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const ROLLBOT_SIGNATURE_HEADER = 'x-rollbot-signature';
 export const ROLLBOT_TIMESTAMP_HEADER = 'x-rollbot-timestamp';
-export const GRAFANA_DEFAULT_SIGNATURE_HEADER = 'x-grafana-alert-signature';
+export const GRAFANA_DEFAULT_SIGNATURE_HEADER = 'x-grafana-alerting-signature';
 
 export type SourceAuthConfig =
   | { scheme: 'bearer'; tokens: readonly string[] }
@@ -169,14 +170,6 @@ function checkRollbotHmac(
   let match = false;
   for (const c of candidates) match = signatureMatches(c, config.secrets, message) || match;
   return match ? OK : denied('signature does not match');
-}
-
-/** The signature Grafana would send (timestamp only when a timestamp header is configured). */
-export function signGrafana(secret: string, rawBody: Buffer | string, timestampSeconds?: number): string {
-  const body = typeof rawBody === 'string' ? Buffer.from(rawBody) : rawBody;
-  const message =
-    timestampSeconds === undefined ? body : Buffer.concat([Buffer.from(`${timestampSeconds}:`), body]);
-  return hmacHex(secret, message);
 }
 
 function checkGrafanaHmac(

@@ -1,11 +1,17 @@
 import type { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
-import { createApp, type RollbotApp } from '../app.js';
+import { createApp, type RollbotApp, type World } from '../app.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { asRollbotError } from '../core/errors.js';
 import { KubeGateway } from '../kube/index.js';
 import { createLogger } from '../log/logger.js';
-import { MemoryStore, RedisStore, type Store, createRedisClient } from '../store/index.js';
+import {
+  MemoryStore,
+  RedisStore,
+  type Store,
+  createRedisClient,
+  describeRedisTarget,
+} from '../store/index.js';
 import { withSandbox } from './load-sandbox.js';
 
 /**
@@ -14,9 +20,29 @@ import { withSandbox } from './load-sandbox.js';
  * live outside the product: `serve` hands over to the sandbox entry (loaded only then), which
  * calls back here with the simulated world.
  */
-export function storeFor(config: Config): Store {
+export function storeFor(config: Config, log?: Logger): Store {
   if (config.store.kind === 'memory') return new MemoryStore();
-  return new RedisStore(createRedisClient(config.store.redis), config.store.keyPrefix);
+  const client = createRedisClient(config.store.redis);
+  // ioredis reports every failed reconnect as an 'error' event; one log line per 30 s is enough
+  // (readiness and each failing operation say the rest).
+  let lastLogged = 0;
+  client.on('error', (err: Error) => {
+    if (Date.now() - lastLogged < 30_000) return;
+    lastLogged = Date.now();
+    log?.warn({ err, redis: describeRedisTarget(config.store.redis) }, 'Redis connection error; retrying');
+  });
+  return new RedisStore(client, config.store.keyPrefix);
+}
+
+/** createApp with the store its config names; the store is closed again if the app cannot be built. */
+export async function createAppWithStore(world: Omit<World, 'store'>): Promise<RollbotApp> {
+  const store = storeFor(world.config, world.log);
+  try {
+    return await createApp({ ...world, store });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }
 
 /** Where rollbot's peers are: the real ones from the config, or a simulated world. */
@@ -51,13 +77,12 @@ export async function serve(env: NodeJS.ProcessEnv, worldProvider?: WorldProvide
   }
   if (config.mode === 'sandbox' && !worldProvider) return withSandbox((sandbox) => sandbox.serveSandbox(env));
   const log = createLogger({ level: config.logLevel });
-  let app: RollbotApp;
+  let app: RollbotApp | undefined;
   let world: ServeWorld | undefined;
   try {
     world = await (worldProvider ?? productionWorld)(config, log);
-    app = await createApp({
+    app = await createAppWithStore({
       config: world.config,
-      store: storeFor(world.config),
       kube: world.kube,
       github: world.github,
       log,
@@ -69,6 +94,10 @@ export async function serve(env: NodeJS.ProcessEnv, worldProvider?: WorldProvide
     const e = asRollbotError(err);
     log.fatal({ err: e }, 'rollbot could not start');
     process.stderr.write(`rollbot could not start: ${e.operatorMessage}\n`);
+    // Whatever did start must stop, or its sockets and timers keep the process alive.
+    await app
+      ?.stop()
+      .catch((stopErr: unknown) => log.warn({ err: stopErr }, 'stopping after a failed start'));
     await world?.close();
     process.exitCode = 1;
     return;

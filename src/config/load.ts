@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { RollbotError } from '../core/errors.js';
+import { type RedisConnection, isRedisConfigured, redisConnectionOf } from './redis.js';
 import { type Env, envSchema, fixHints } from './schema.js';
 
 export interface Config {
@@ -18,13 +19,7 @@ export interface Config {
   store: {
     kind: 'redis' | 'memory';
     keyPrefix: string;
-    redis: {
-      url?: string | undefined;
-      sentinels?: string[] | undefined;
-      sentinelName?: string | undefined;
-      clusterNodes?: string[] | undefined;
-      password?: string | undefined;
-    };
+    redis: RedisConnection;
   };
   kube: { kubeconfigPath?: string | undefined; context?: string | undefined };
   github: { token?: string | undefined; apiUrl: string };
@@ -35,6 +30,9 @@ export interface Config {
     alertmanagerToken?: string | undefined;
     grafanaToken?: string | undefined;
     grafanaHmacSecret?: string | undefined;
+    /** grafana/alerting hmacConfig.header and .timestampHeader. */
+    grafanaHmacHeader: string;
+    grafanaHmacTimestampHeader?: string | undefined;
     genericSecret?: string | undefined;
   };
   leaseTtlMs: number;
@@ -63,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (e && e.ROLLBOT_MODE === 'production') {
     if (!e.SLACK_SIGNING_SECRET) problems.push(describe('SLACK_SIGNING_SECRET', 'is missing'));
     if (!e.SLACK_BOT_TOKEN) problems.push(describe('SLACK_BOT_TOKEN', 'is missing'));
-    if ((e.STORE ?? 'redis') === 'redis' && !e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES)
+    if ((e.STORE ?? 'redis') === 'redis' && !isRedisConfigured(redisConnectionOf(e)))
       problems.push(describe('REDIS_URL', 'is missing (production keeps shared state in Redis)'));
   }
   if (problems.length || !e) {
@@ -72,7 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     });
   }
   const sandbox = e.ROLLBOT_MODE === 'sandbox';
-  const hasRedis = Boolean(e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES);
+  const redis = redisConnectionOf(e);
+  const hasRedis = isRedisConfigured(redis);
   return {
     mode: e.ROLLBOT_MODE,
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
@@ -89,13 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     store: {
       kind: e.STORE ?? (sandbox && !hasRedis ? 'memory' : 'redis'),
       keyPrefix: e.REDIS_KEY_PREFIX,
-      redis: {
-        url: e.REDIS_URL,
-        sentinels: e.REDIS_SENTINELS,
-        sentinelName: e.REDIS_SENTINEL_NAME,
-        clusterNodes: e.REDIS_CLUSTER_NODES,
-        password: e.REDIS_PASSWORD,
-      },
+      redis,
     },
     kube: { kubeconfigPath: e.KUBECONFIG, context: e.KUBE_CONTEXT },
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL },
@@ -111,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       alertmanagerToken: e.WEBHOOK_ALERTMANAGER_TOKEN,
       grafanaToken: e.WEBHOOK_GRAFANA_TOKEN,
       grafanaHmacSecret: e.WEBHOOK_GRAFANA_HMAC_SECRET,
+      grafanaHmacHeader: e.WEBHOOK_GRAFANA_HMAC_HEADER,
+      grafanaHmacTimestampHeader: e.WEBHOOK_GRAFANA_HMAC_TIMESTAMP_HEADER,
       genericSecret: e.WEBHOOK_GENERIC_SECRET,
     },
     leaseTtlMs: e.LEASE_TTL,

@@ -12,6 +12,10 @@ const list = z.string().transform((v) =>
 );
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
+/** An HTTP header name (RFC 9110 token). */
+const httpHeader = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name like X-Grafana-Alerting-Signature');
 const durationMs = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 500ms, 30s, 5m, 2h or 1d')
@@ -76,6 +80,8 @@ export const envSchema = z.object({
   WEBHOOK_ALERTMANAGER_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   WEBHOOK_GRAFANA_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   WEBHOOK_GRAFANA_HMAC_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  WEBHOOK_GRAFANA_HMAC_HEADER: httpHeader.default('X-Grafana-Alerting-Signature'),
+  WEBHOOK_GRAFANA_HMAC_TIMESTAMP_HEADER: httpHeader.optional(),
   WEBHOOK_GENERIC_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 

@@ -22,7 +22,13 @@ function authFor(source: AlertSource, w: Config['webhooks']): SourceAuthConfig |
     case 'alertmanager':
       return w.alertmanagerToken ? { scheme: 'bearer', tokens: [w.alertmanagerToken] } : undefined;
     case 'grafana':
-      if (w.grafanaHmacSecret) return { scheme: 'grafana-hmac', secrets: [w.grafanaHmacSecret] };
+      if (w.grafanaHmacSecret)
+        return {
+          scheme: 'grafana-hmac',
+          secrets: [w.grafanaHmacSecret],
+          header: w.grafanaHmacHeader,
+          ...(w.grafanaHmacTimestampHeader ? { timestampHeader: w.grafanaHmacTimestampHeader } : {}),
+        };
       return w.grafanaToken ? { scheme: 'bearer', tokens: [w.grafanaToken] } : undefined;
     case 'generic':
       return w.genericSecret ? { scheme: 'rollbot-hmac', secrets: [w.genericSecret] } : undefined;

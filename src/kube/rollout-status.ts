@@ -31,6 +31,12 @@ export interface WaitOptions {
   signal?: AbortSignal | undefined;
   /** kubectl's waiting lines, each time the status changes. */
   onProgress?: ((message: string, counts: RolloutCounts) => void) | undefined;
+  /**
+   * As `kubectl rollout status` does: when the very first read fails (API unreachable), fail with
+   * its error instead of retrying until the timeout. The executor's step leaves this off and rides
+   * out API blips; once the Deployment was read, both re-watch across blips.
+   */
+  failIfFirstReadFails?: boolean | undefined;
 }
 
 export interface WaitResult {
@@ -92,6 +98,7 @@ export function waitRollout(
     let lastRv: string | undefined;
     let lastLine = '';
     let retry: NodeJS.Timeout | undefined;
+    let readOnce = false;
 
     const cleanup = (): void => {
       finished = true;
@@ -149,10 +156,16 @@ export function waitRollout(
     const relist = async (): Promise<void> => {
       try {
         const d = await readDeployment(raw, namespace, name, opts.signal);
+        readOnce = true;
         judge(d);
         if (!finished) await startWatch();
       } catch (err) {
-        if (err instanceof RollbotError && err.code === 'upstream_failed') return scheduleRewatch(true);
+        if (
+          err instanceof RollbotError &&
+          err.code === 'upstream_failed' &&
+          (readOnce || !opts.failIfFirstReadFails)
+        )
+          return scheduleRewatch(true);
         fail(err instanceof RollbotError ? err : new RollbotError('internal', String(err), { cause: err }));
       }
     };

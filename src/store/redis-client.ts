@@ -46,3 +46,18 @@ export function createRedisClient(settings: RedisSettings): Redis | Cluster {
   }
   return new Redis(settings.url ?? 'redis://127.0.0.1:6379', { ...common, password: settings.password });
 }
+
+/** Where a client built from `settings` connects, for messages: never the password. */
+export function describeRedisTarget(settings: RedisSettings): string {
+  if (settings.clusterNodes?.length) return `Redis Cluster ${settings.clusterNodes.join(',')}`;
+  if (settings.sentinels?.length)
+    return `Redis Sentinel master "${settings.sentinelName ?? 'mymaster'}" via ${settings.sentinels.join(',')}`;
+  const raw = settings.url ?? 'redis://127.0.0.1:6379';
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return `Redis ${u.toString().replace(/\/$/, '')}`;
+  } catch {
+    return 'Redis (REDIS_URL)';
+  }
+}

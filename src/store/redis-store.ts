@@ -48,10 +48,18 @@ function toEntry([id, flat]: [string, string[]]): StreamEntry {
   return { id, fields };
 }
 
+/**
+ * Every operation answers within this long. A plain client fails queued commands after its
+ * reconnect attempts, but a Cluster client keeps them in its offline queue for as long as no node
+ * answers; an approval must be refused, not left hanging (see redis-client.ts).
+ */
+const OPERATION_TIMEOUT_MS = 6_000;
+
 export class RedisStore implements Store {
   constructor(
     private readonly redis: Redis | Cluster,
     private readonly prefix = 'rollbot:',
+    private readonly timeoutMs = OPERATION_TIMEOUT_MS,
   ) {}
 
   private k(key: string): string {
@@ -60,13 +68,22 @@ export class RedisStore implements Store {
   }
 
   private async run<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.timeoutMs} ms (${this.redis.status})`)),
+        this.timeoutMs,
+      );
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), deadline]);
     } catch (err) {
       throw new RollbotError('store_unavailable', `Redis ${op} failed: ${(err as Error).message}`, {
         hint: 'check that Redis is reachable (REDIS_URL) and accepts writes; /readyz shows the state',
         cause: err,
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -192,9 +209,16 @@ export class RedisStore implements Store {
   }
 
   async close() {
+    // QUIT waits for the server; a client that never connected (or a Cluster with no node up)
+    // would wait forever, so give it a moment and then drop the sockets.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)));
     try {
-      await this.redis.quit();
+      await Promise.race([this.redis.quit(), giveUp]);
     } catch {
+      // QUIT failed (connection already gone): disconnect below closes whatever is left
+    } finally {
+      clearTimeout(timer);
       this.redis.disconnect();
     }
   }

@@ -1,4 +1,4 @@
-import { signGrafana } from '../../src/alerts/auth.js';
+import { grafanaSignedHeaders } from '../helpers/grafana-signer.js';
 import {
   fixtureText,
   GRAFANA_SECRET,
@@ -69,47 +69,66 @@ describe('Grafana unified alerting webhook', () => {
     });
   });
 
-  describe('HMAC (grafana/alerting http/hmac.go)', () => {
-    test('default header, body only, no timestamp', async () => {
+  describe('HMAC, signed as grafana/alerting http/hmac.go signs', () => {
+    const sign = (body: string, extra: Parameters<typeof grafanaSignedHeaders>[0] | object = {}) =>
+      grafanaSignedHeaders({ secret: GRAFANA_SECRET, body, nowMs: h.clock.now(), ...extra });
+
+    test('default header X-Grafana-Alerting-Signature, body only: accepted; wrong secret, old header name or none: 401', async () => {
       h = await startWebhook('grafana', { scheme: 'grafana-hmac', secrets: [GRAFANA_SECRET] });
       const body = fixtureText('grafana-firing');
-      const ok = await post(h.url, body, { 'X-Grafana-Alert-Signature': signGrafana(GRAFANA_SECRET, body) });
-      expect(ok.status).toBe(200);
-      const bad = await post(h.url, body, {
-        'X-Grafana-Alert-Signature': signGrafana('another-secret-0123456789', body),
-      });
+      const headers = sign(body);
+      expect(Object.keys(headers)).toEqual(['X-Grafana-Alerting-Signature']);
+      expect((await post(h.url, body, headers)).status).toBe(200);
+      const bad = await post(h.url, body, sign(body, { secret: 'another-secret-0123456789' }));
       expect(bad).toMatchObject({
         status: 401,
         json: { error: 'unauthorized', reason: 'signature does not match' },
       });
-      const missing = await post(h.url, body);
-      expect(missing.json['reason']).toBe('missing x-grafana-alert-signature header');
+      // The name in hmac.go's doc comment is not what Grafana sends.
+      const typo = await post(h.url, body, {
+        'X-Grafana-Alert-Signature': headers['X-Grafana-Alerting-Signature']!,
+      });
+      expect(typo.json['reason']).toBe('missing x-grafana-alerting-signature header');
+      expect((await post(h.url, body)).status).toBe(401);
     });
 
-    test('custom header and timestamp header: signs "{ts}:{body}" within 5 minutes', async () => {
+    test('with a timestamp header: "{unix seconds}:{body}" is signed, accepted within 5 minutes either way', async () => {
+      const timestampHeader = 'X-Grafana-Alerting-Timestamp';
       h = await startWebhook('grafana', {
         scheme: 'grafana-hmac',
         secrets: [GRAFANA_SECRET],
-        header: 'X-Grafana-Alerting-Signature',
-        timestampHeader: 'X-Grafana-Alerting-Timestamp',
+        timestampHeader,
       });
       const body = fixtureText('grafana-firing');
-      const sign = (ts: number) => ({
-        'X-Grafana-Alerting-Signature': signGrafana(GRAFANA_SECRET, body, ts),
-        'X-Grafana-Alerting-Timestamp': String(ts),
-      });
-      const now = nowSeconds(h.clock);
-      expect((await post(h.url, body, sign(now))).status).toBe(200);
-      expect((await post(h.url, body, sign(now - 299))).status).toBe(200);
-      const stale = await post(h.url, body, sign(now - 301));
+      const at = (offsetSeconds: number) =>
+        sign(body, { timestampHeader, nowMs: h.clock.now() + offsetSeconds * 1000 });
+      expect(at(0)[timestampHeader]).toBe(String(nowSeconds(h.clock)));
+      expect((await post(h.url, body, at(0))).status).toBe(200);
+      expect((await post(h.url, body, at(-299))).status).toBe(200);
+      expect((await post(h.url, body, at(299))).status).toBe(200);
+      const stale = await post(h.url, body, at(-301));
       expect(stale.status).toBe(401);
       expect(stale.json['reason']).toContain('301 s old');
-      // Signature without the timestamp prefix does not pass when a timestamp header is configured.
-      const noTs = await post(h.url, body, {
-        'X-Grafana-Alerting-Signature': signGrafana(GRAFANA_SECRET, body),
-        'X-Grafana-Alerting-Timestamp': String(now),
-      });
+      expect((await post(h.url, body, at(301))).json['reason']).toContain('301 s in the future');
+      // The body signed without its timestamp does not pass once a timestamp header is configured,
+      // nor does a valid pair whose timestamp was changed afterwards (replay with a fresh time).
+      const noTs = await post(h.url, body, { ...sign(body), [timestampHeader]: String(nowSeconds(h.clock)) });
       expect(noTs.status).toBe(401);
+      const moved = { ...at(-10), [timestampHeader]: String(nowSeconds(h.clock)) };
+      expect((await post(h.url, body, moved)).json['reason']).toBe('signature does not match');
+      const missing = await post(h.url, body, sign(body));
+      expect(missing.json['reason']).toBe('missing X-Grafana-Alerting-Timestamp header');
+    });
+
+    test('a custom signature header (hmacConfig.header) replaces the default', async () => {
+      h = await startWebhook('grafana', {
+        scheme: 'grafana-hmac',
+        secrets: [GRAFANA_SECRET],
+        header: 'X-Signature',
+      });
+      const body = fixtureText('grafana-firing');
+      expect((await post(h.url, body, sign(body, { header: 'X-Signature' }))).status).toBe(200);
+      expect((await post(h.url, body, sign(body))).status).toBe(401);
     });
   });
 });

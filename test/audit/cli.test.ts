@@ -5,9 +5,13 @@ import type { RedisStore } from '../../src/store/index.js';
 import { dropPrefix, testRedisStore } from '../helpers/redis.js';
 import { editField } from './tamper.js';
 
-function rollbot(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function rollbot(
+  ...args: (string | Record<string, string>)[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = Object.assign({}, ...args.filter((a) => typeof a === 'object')) as Record<string, string>;
+  const argv = args.filter((a): a is string => typeof a === 'string');
   return new Promise((resolve, reject) => {
-    const child = spawn('node', ['bin/rollbot.js', ...args], { env: { ...process.env } });
+    const child = spawn('node', ['bin/rollbot.js', ...argv], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -42,6 +46,29 @@ describe('rollbot audit (CLI against Redis)', () => {
     const r = await rollbot('audit', 'verify', '--prefix', prefix);
     expect(r.stdout).toBe('OK: 5 audit records verified from the start\n');
     expect(r.code).toBe(0);
+  });
+
+  test('verify: no records under the prefix is a failure naming the prefix and the Redis (wrong prefix or Redis)', async () => {
+    const r = await rollbot('audit', 'verify', '--prefix', `${prefix}typo:`);
+    const redisUrl = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/$/, '');
+    expect(r.stdout).toBe(
+      `FAILED (empty): no audit records under prefix "${prefix}typo:" in Redis ${redisUrl} (stream ${prefix}typo:audit)\n` +
+        '  hint: check --prefix / REDIS_KEY_PREFIX and the Redis flags against what rollbot serve uses\n',
+    );
+    expect(r.code).toBe(1);
+  });
+
+  test('the same flags and variables as every command: REDIS_KEY_PREFIX from the environment, --prefix over it', async () => {
+    const fromEnv = await rollbot('audit', 'verify', { REDIS_KEY_PREFIX: prefix });
+    expect(fromEnv.stdout).toBe('OK: 5 audit records verified from the start\n');
+    const flagWins = await rollbot('audit', 'verify', '--prefix', prefix, { REDIS_KEY_PREFIX: 'elsewhere:' });
+    expect(flagWins.code).toBe(0);
+    // A topology flag replaces the topology from the environment (here a REDIS_CLUSTER_NODES that would fail).
+    const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const urlWins = await rollbot('audit', 'verify', '--prefix', prefix, '--redis-url', url, {
+      REDIS_CLUSTER_NODES: '127.0.0.1:1',
+    });
+    expect(urlWins.stdout).toBe('OK: 5 audit records verified from the start\n');
   });
 
   test('export: CSV filtered by service', async () => {

@@ -5,12 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { SandboxWorld } from '../../src/cli/sandbox/world.js';
 import type { Bot } from '../helpers/bot.js';
+import { freePort, until } from '../helpers/infra/daemon.js';
+import { redisAdmin } from '../helpers/infra/redis.js';
 
 export interface RunbookOptions {
   service: string;
@@ -94,38 +95,7 @@ export function imageOf(world: SandboxWorld, namespace: string, name: string): s
   return d.spec.template.spec.containers[0]!.image;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-export async function until<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  timeoutMs = 15_000,
-  everyMs = 25,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
-  );
-}
+export { freePort, until } from '../helpers/infra/daemon.js';
 
 /**
  * A redis-server of our own on a free port, nothing kept on disk: the tests reconfigure it
@@ -171,20 +141,8 @@ export class PrivateRedis {
   }
 
   /** One short-lived admin connection. */
-  async command<T>(fn: (c: Redis) => Promise<T>): Promise<T> {
-    const c = new Redis(this.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 500,
-    });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      return await fn(c);
-    } finally {
-      c.disconnect();
-    }
+  command<T>(fn: (c: Redis) => Promise<T>): Promise<T> {
+    return redisAdmin(this.port, fn);
   }
 }
 

@@ -1,21 +1,25 @@
 /**
  * `rollbot audit export | verify | trim` — the auditor's tools, straight against Redis.
- * Every subcommand takes --redis-url and --prefix so it can be pointed at any deployment.
+ * Every subcommand takes the Redis flags every command shares (--redis-url, --redis-sentinels,
+ * --redis-cluster-nodes, --prefix; env REDIS_*) so it can be pointed at any deployment.
  */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AuditLog, exportRecords, type ExportFormat } from '../../audit/index.js';
 import { parseDuration } from '../../runbooks/duration.js';
-import { type ConnOptions, withConnection, withStore } from '../redis-options.js';
+import { type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
 
-async function withAuditLog(opts: ConnOptions, fn: (log: AuditLog) => Promise<void>): Promise<void> {
-  await withStore(opts, (store) => fn(new AuditLog(store)));
+async function withAuditLog(
+  opts: RedisCliOptions,
+  fn: (log: AuditLog, target: { keyPrefix: string; describe: string }) => Promise<void>,
+): Promise<void> {
+  await withStore(opts, (store, target) => fn(new AuditLog(store), target));
 }
 
 export function register(program: Command): void {
   const audit = program.command('audit').description('export, verify and trim the hash-chained audit log');
 
-  withConnection(
+  withRedisOptions(
     audit
       .command('export')
       .description('write audit records as JSON Lines or CSV (stdout unless --out)')
@@ -26,7 +30,7 @@ export function register(program: Command): void {
       .option('--out <file>', 'write to this file'),
   ).action(
     async (
-      opts: ConnOptions & {
+      opts: RedisCliOptions & {
         since?: string;
         service?: string;
         incident?: string;
@@ -57,16 +61,24 @@ export function register(program: Command): void {
     },
   );
 
-  withConnection(
+  withRedisOptions(
     audit
       .command('verify')
       .description(
         'recompute every hash and link; exit 1 and name the first bad entry if the log was tampered with',
       ),
-  ).action(async (opts: ConnOptions) => {
-    await withAuditLog(opts, async (log) => {
+  ).action(async (opts: RedisCliOptions) => {
+    await withAuditLog(opts, async (log, target) => {
       const result = await log.verify();
-      if (result.ok) {
+      if (result.ok && result.checked === 0 && result.from === 'start') {
+        // An empty stream verifies trivially; a compliance job pointed at the wrong Redis or prefix
+        // must not stay green forever.
+        process.stdout.write(
+          `FAILED (empty): no audit records under prefix "${target.keyPrefix}" in ${target.describe} (stream ${target.keyPrefix}${log.stream})\n` +
+            '  hint: check --prefix / REDIS_KEY_PREFIX and the Redis flags against what rollbot serve uses\n',
+        );
+        process.exitCode = 1;
+      } else if (result.ok) {
         const from = result.from === 'start' ? 'the start' : `checkpoint seq ${result.from.seq}`;
         process.stdout.write(`OK: ${result.checked} audit records verified from ${from}\n`);
       } else {
@@ -78,13 +90,13 @@ export function register(program: Command): void {
     });
   });
 
-  withConnection(
+  withRedisOptions(
     audit
       .command('trim')
       .description('remove old records after recording a checkpoint (verify keeps working)')
       .option('--older-than <duration>', 'remove records older than this, e.g. 90d')
       .option('--keep-last <n>', 'always keep this many newest records'),
-  ).action(async (opts: ConnOptions & { olderThan?: string; keepLast?: string }) => {
+  ).action(async (opts: RedisCliOptions & { olderThan?: string; keepLast?: string }) => {
     await withAuditLog(opts, async (log) => {
       const olderThan = opts.olderThan === undefined ? undefined : parseDuration(opts.olderThan);
       const keepLast = opts.keepLast === undefined ? undefined : Number(opts.keepLast);

@@ -1,21 +1,23 @@
 import type { Command } from 'commander';
 import { withSandbox } from '../load-sandbox.js';
+import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
 export function register(program: Command): void {
-  program
-    .command('demo')
-    .description(
-      'the whole story offline: a bad release of payments-api pages, rollbot proposes, on-call approves, the runbook rolls back and verifies; writes transcript.md, audit.jsonl and postmortem.md',
-    )
-    .option(
-      '--out <dir>',
-      'where to write transcript.md, audit.jsonl, postmortem.md and rollbot.log',
-      'demo-out',
-    )
-    .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
-    .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
-    .option('--service <name>', 'service to roll back', 'payments-api')
-    .action((opts: { out: string; scenario?: string; runbooks: string; service: string }) =>
-      withSandbox((sandbox) => sandbox.runDemo(opts)),
-    );
+  withRedisOptions(
+    program
+      .command('demo')
+      .description(
+        'the whole story offline: a bad release of payments-api pages, rollbot proposes, on-call approves, the runbook rolls back and verifies; writes transcript.md, audit.jsonl and postmortem.md',
+      )
+      .option(
+        '--out <dir>',
+        'where to write transcript.md, audit.jsonl, postmortem.md and rollbot.log',
+        'demo-out',
+      )
+      .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
+      .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
+      .option('--service <name>', 'service to roll back', 'payments-api'),
+  ).action((opts: RedisCliOptions & { out: string; scenario?: string; runbooks: string; service: string }) =>
+    withSandbox((sandbox) => sandbox.runDemo({ ...opts, env: redisEnv(opts) })),
+  );
 }

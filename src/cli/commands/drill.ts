@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
 import { withSandbox } from '../load-sandbox.js';
+import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
 export function register(program: Command): void {
-  program
-    .command('drill <runbook>')
-    .description(
-      'rehearse a runbook end to end against the sandbox: /rollback, approval, every step, verification; prints the transcript',
-    )
-    .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
-    .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
-    .option('--out <dir>', 'where to write the transcript, audit log and postmortem', 'drill-out')
-    .action((runbook: string, opts: { scenario?: string; runbooks: string; out: string }) =>
-      withSandbox((sandbox) => sandbox.runDrill(runbook, opts)),
-    );
+  withRedisOptions(
+    program
+      .command('drill <runbook>')
+      .description(
+        'rehearse a runbook end to end against the sandbox: /rollback, approval, every step, verification; prints the transcript',
+      )
+      .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
+      .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
+      .option('--out <dir>', 'where to write the transcript, audit log and postmortem', 'drill-out'),
+  ).action((runbook: string, opts: RedisCliOptions & { scenario?: string; runbooks: string; out: string }) =>
+    withSandbox((sandbox) => sandbox.runDrill(runbook, { ...opts, env: redisEnv(opts) })),
+  );
 }

@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type ConnOptions, withConnection, withStore } from '../redis-options.js';
+import { type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
 
 export function register(program: Command): void {
-  withConnection(
+  withRedisOptions(
     program
       .command('postmortem <incident>')
       .description('print the postmortem draft (Markdown) rollbot wrote when the incident finished')
       .option('--out <file>', 'write it to this file instead of stdout'),
-  ).action(async (incident: string, opts: ConnOptions & { out?: string }) => {
+  ).action(async (incident: string, opts: RedisCliOptions & { out?: string }) => {
     await withStore(opts, async (store) => {
       const markdown = await store.get(`postmortem:${incident}`);
       if (!markdown) {

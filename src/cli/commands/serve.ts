@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
+import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
 export function register(program: Command): void {
-  program
-    .command('serve')
-    .description(
-      'run the bot: Slack endpoint, alert webhooks, /healthz, /readyz, /metrics (config from the environment)',
-    )
-    .action(async () => {
-      const { serve } = await import('../serve.js');
-      await serve(process.env);
-    });
+  withRedisOptions(
+    program
+      .command('serve')
+      .description(
+        'run the bot: Slack endpoint, alert webhooks, /healthz, /readyz, /metrics (config from the environment)',
+      ),
+  ).action(async (opts: RedisCliOptions) => {
+    const { serve } = await import('../serve.js');
+    await serve(redisEnv(opts));
+  });
 }

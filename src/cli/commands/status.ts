@@ -37,6 +37,7 @@ export async function runStatus(
       timeoutMs: ms === 0 ? NO_TIMEOUT_MS : ms,
       signal,
       onProgress: (message) => write(message),
+      failIfFirstReadFails: true,
     });
     write(result.message);
     return 0;

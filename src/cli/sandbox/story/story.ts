@@ -3,12 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { renderMessage } from '@rollbot/sandbox/slack';
-import { createApp, type RollbotApp } from '../../../app.js';
+import type { RollbotApp } from '../../../app.js';
 import { exportRecords } from '../../../audit/index.js';
 import { loadConfig } from '../../../config/index.js';
+import { RollbotError } from '../../../core/errors.js';
 import type { Incident } from '../../../incidents/incident.js';
 import { RunbookRegistry } from '../../../runbooks/registry.js';
-import { storeFor } from '../../serve.js';
+import { createAppWithStore } from '../../serve.js';
 import { type SandboxWorld, startSandboxWorld } from '../world.js';
 import { alertmanagerPayload } from './alert-payload.js';
 
@@ -23,6 +24,8 @@ export interface StoryOptions {
   scenarioPath?: string | undefined;
   runbooksDir: string;
   out: string;
+  /** The environment the story reads its Redis settings from (default process.env). */
+  env?: NodeJS.ProcessEnv | undefined;
   stepMs?: number | undefined;
   log: Logger;
   print: (line: string) => void;
@@ -40,21 +43,42 @@ const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'dismissed', 'expired
 
 export async function runStory(opts: StoryOptions): Promise<StoryResult> {
   const started = Date.now();
+  // Runbooks first: a typo in the service name stops here, before anything is started.
+  const registry = await RunbookRegistry.fromDir(opts.runbooksDir);
+  const service = opts.service ?? registry.services()[0]!;
+  const loaded = registry.forService(service);
+  if (!loaded)
+    throw new RollbotError('not_found', `no runbook for service "${service}" in ${opts.runbooksDir}`, {
+      hint: `have: ${registry.services().join(', ') || 'none'}; check with rollbot runbooks lint ${opts.runbooksDir}`,
+    });
+  const env = opts.env ?? process.env;
   const world = await startSandboxWorld({
     scenarioPath: opts.scenarioPath,
     stepMs: opts.stepMs ?? 120,
     log: opts.log,
   });
-  const registry = await RunbookRegistry.fromDir(opts.runbooksDir);
-  const service = opts.service ?? registry.services()[0]!;
-  const loaded = registry.forService(service);
-  if (!loaded)
-    throw new Error(
-      `no runbook for service "${service}" in ${opts.runbooksDir} (have: ${registry.services().join(', ')})`,
-    );
+  try {
+    return await tell(opts, { started, registry, service, loaded, env, world });
+  } finally {
+    await world.close();
+  }
+}
+
+async function tell(
+  opts: StoryOptions,
+  ctx: {
+    started: number;
+    registry: RunbookRegistry;
+    service: string;
+    loaded: NonNullable<ReturnType<RunbookRegistry['forService']>>;
+    env: NodeJS.ProcessEnv;
+    world: SandboxWorld;
+  },
+): Promise<StoryResult> {
+  const { started, registry, service, loaded, env, world } = ctx;
   const config = world.configure(
     loadConfig({
-      ...process.env,
+      ...env,
       ROLLBOT_MODE: 'sandbox',
       PORT: '0',
       HOST: '127.0.0.1',
@@ -63,7 +87,7 @@ export async function runStory(opts: StoryOptions): Promise<StoryResult> {
       RUNBOOKS_DIR: opts.runbooksDir,
       // With REDIS_URL set, each story gets its own keys: no cooldown or open incident left by an
       // earlier run leaks into this one, and production keys are never touched.
-      REDIS_KEY_PREFIX: `rollbot:story:${randomUUID()}:`,
+      REDIS_KEY_PREFIX: `${env.REDIS_KEY_PREFIX || 'rollbot:'}story:${randomUUID()}:`,
     }),
   );
   if (config.store.kind === 'redis') {
@@ -76,9 +100,8 @@ export async function runStory(opts: StoryOptions): Promise<StoryResult> {
     opts.print(line);
     transcript.push(line);
   };
-  const app = await createApp({
+  const app = await createAppWithStore({
     config,
-    store: storeFor(config),
     kube: world.kube,
     github: world.github,
     log: opts.log,
@@ -89,6 +112,18 @@ export async function runStory(opts: StoryOptions): Promise<StoryResult> {
   try {
     const { url } = await app.start();
     world.attach(url);
+    // Nothing in the story can work without its store: say so now rather than time out later.
+    const ready = await fetch(`${url}/readyz`);
+    if (!ready.ok) {
+      const { reason } = (await ready.json()) as { reason?: string };
+      throw new RollbotError(
+        'store_unavailable',
+        `rollbot is not ready: ${reason ?? `HTTP ${ready.status}`}`,
+        {
+          hint: 'check the Redis flags / REDIS_* variables (or unset them to use memory)',
+        },
+      );
+    }
     narrate(world, say);
     const target = loaded.runbook.target;
     const namespace =
@@ -158,7 +193,6 @@ export async function runStory(opts: StoryOptions): Promise<StoryResult> {
     say(`\n${result.ok ? ':white_check_mark:' : ':x:'} ${result.summary}`);
   } finally {
     await app.stop();
-    await world.close();
   }
   return result;
 }
