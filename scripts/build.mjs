@@ -9,7 +9,7 @@
 // one file), --metafile (writes <outdir>/meta.json: which source file went into which output).
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: opts } = parseArgs({
@@ -49,9 +49,6 @@ const common = {
 };
 
 mkdirSync(opts.outdir, { recursive: true });
-// Outputs of an earlier build (hashed chunks, the scenario once copied here) must not linger.
-for (const old of readdirSync(opts.outdir))
-  if (/^rollbot-(chunk-|sandbox\.)|^default\.yaml$|^meta\.json$/.test(old)) rmSync(join(opts.outdir, old), { force: true });
 
 const result = opts['product-only']
   ? // The image: one self-contained file, nothing of the sandbox beside it.
@@ -68,4 +65,11 @@ const result = opts['product-only']
       chunkNames: 'rollbot-chunk-[hash]',
       external: ['esbuild'],
     });
+// Outputs of an earlier build (hashed chunks, a sandbox bundle, the scenario once copied here)
+// must not linger. Removed after the build, not before: a rollbot already running from this
+// directory keeps finding the files it loads.
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => basename(file)));
+for (const old of readdirSync(opts.outdir))
+  if (/^rollbot-(chunk-|sandbox\.)|^default\.yaml$|^meta\.json$/.test(old) && !written.has(old))
+    rmSync(join(opts.outdir, old), { force: true });
 if (opts.metafile) writeFileSync(join(opts.outdir, 'meta.json'), JSON.stringify(result.metafile));
