@@ -16,10 +16,11 @@ import { webhookRoutes } from './http/webhooks.js';
 import { healthRoutes } from './http/health.js';
 import { createHttpServer, type Route } from './http/server.js';
 import { slackEventsRoute } from './http/slack-events.js';
-import { Approvals } from './incidents/approvals.js';
 import type { Incident } from './incidents/incident.js';
 import type { AuditSink } from './incidents/ports.js';
-import { Proposals } from './incidents/proposals.js';
+import { createIncidents, type Incidents } from './incidents/services.js';
+import type { Approvals } from './incidents/approve.js';
+import type { Proposals } from './incidents/proposals.js';
 import { IncidentRepository } from './incidents/repository.js';
 import { KubeGateway } from './kube/index.js';
 import { createLogger } from './log/logger.js';
@@ -79,6 +80,8 @@ export interface RollbotApp {
   readonly intake: AlertIntake;
   readonly proposals: Proposals;
   readonly approvals: Approvals;
+  /** The incident services (transitions, closures, expiry, …): tests and tools act through them. */
+  readonly incidents: Incidents;
   readonly executor: Executor;
   readonly log: Logger;
   registry(): RunbookRegistry;
@@ -134,6 +137,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
     : undefined;
   // Every audit record also feeds the audit channel; the record itself is written first.
   const audit: AuditSink = {
+    read: (filter) => auditLog.read(filter),
     append: async (event) => {
       const record = await auditLog.append(event as Parameters<AuditLog['append']>[0]);
       if (poster && isSignificant(record.action)) {
@@ -200,26 +204,26 @@ export async function createApp(world: World): Promise<RollbotApp> {
     },
   });
 
-  const proposals = new Proposals({ repo, planner, notifier, audit, cooldowns, clock, metrics, log, store });
-  const approvals = new Approvals({
+  const incidents = createIncidents({
     repo,
-    proposals,
+    store,
+    planner,
     notifier,
     audit,
     cooldowns,
-    clock,
-    metrics,
-    log,
     directory: {
       groupMembers: (g) => slack.usergroupMembers(g).catch(() => undefined),
       displayName: (u) => slack.userName(u),
     },
-    executor: {
-      start: (id) => track(executor.run(id)),
-      cancel: async (id, by) => void (await executor.cancel(id, by)),
-    },
-    staleness: (incident) => planner.staleness(incident.plan),
+    executor: { start: (id) => track(executor.run(id)) },
+    registry: () => registry,
+    history: (ns, name) => kube.history(ns, name),
+    leaseHolder: async (service) => (await store.getLease(`service:${service}`))?.owner,
+    clock,
+    metrics,
+    log,
   });
+  const { proposals, approvals, closures } = incidents;
   const intake = new AlertIntake({
     store,
     repo,
@@ -232,24 +236,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
     refresh: (i) => refreshes.push(i),
   });
   const commands = new RollbackCommands({
-    registry: () => registry,
-    proposals,
-    approvals,
-    repo,
-    history: async (ns, name) => {
-      const entries = await kube.history(ns, name);
-      // The Deployment's revision is its newest ReplicaSet's (the controller keeps them equal).
-      const current = Math.max(0, ...entries.map((e) => e.revision));
-      return entries.map((e) => ({
-        revision: e.revision,
-        changeCause: e.changeCause,
-        images: e.images,
-        createdAt: e.createdAt,
-        current: e.revision === current,
-      }));
-    },
-    leaseHolder: async (service) => (await store.getLease(`service:${service}`))?.owner,
-    clock,
+    requests: incidents.requests,
+    services: () => registry.services(),
     log,
   });
 
@@ -273,9 +261,13 @@ export async function createApp(world: World): Promise<RollbotApp> {
           .approve(id, user, { channel, user: user.id, respond })
           .catch(replyFailure('Approve', id, respond))),
       dismiss: async (id, user, channel, respond) =>
-        void (await approvals
+        void (await closures
           .dismiss(id, user, { channel, user: user.id, respond })
           .catch(replyFailure('Dismiss', id, respond))),
+      cancel: async (id, user, channel, respond) =>
+        void (await closures
+          .cancel(id, user, { channel, user: user.id, respond })
+          .catch(replyFailure('Cancel', id, respond))),
     },
   });
 
@@ -324,6 +316,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
     intake,
     proposals,
     approvals,
+    incidents,
     executor,
     log,
     registry: () => registry,
@@ -339,6 +332,12 @@ export async function createApp(world: World): Promise<RollbotApp> {
           sweepMs,
           () => (shuttingDown ? Promise.resolve() : proposals.sweepUnposted()),
           (err) => log.warn({ err }, 'proposal re-post sweep failed'),
+        ),
+        // Proposals past their TTL expire (message updated, service freed); stale locks resolve.
+        every(
+          sweepMs,
+          async () => void (shuttingDown || (await incidents.expiry.sweep(clock.now()))),
+          (err) => log.warn({ err }, 'expiry sweep failed'),
         ),
       );
       const retention = config.auditRetentionMs;

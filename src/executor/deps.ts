@@ -17,7 +17,10 @@ export interface ExecutorDeps {
   repo: IncidentRepository;
   store: Store;
   /** The audit log (or a sink wrapping it); `append` must throw when the record was not stored. */
-  audit: { append(event: AuditEvent): Promise<unknown> };
+  audit: {
+    append(event: AuditEvent): Promise<unknown>;
+    read(filter: { incidentId: string }): Promise<{ action: string; details: Record<string, unknown> }[]>;
+  };
   steps: StepRegistry;
   kube: KubeGateway;
   /** Absent: github.* steps fail with config_invalid. */

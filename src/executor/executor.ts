@@ -3,8 +3,7 @@
  * the holder's lease lapses (invariant 4), handed back on graceful shutdown so another replica
  * resumes at once. The step-by-step work of one run lives in run.ts.
  */
-import { RollbotError } from '../core/errors.js';
-import type { Incident, Person } from '../incidents/incident.js';
+import type { Incident } from '../incidents/incident.js';
 import { incidentLogger } from '../log/logger.js';
 import type { ExecutorDeps, RunOutcome } from './deps.js';
 import { describeHolder, HeldLease, serviceLease } from './lease.js';
@@ -130,31 +129,5 @@ export class Executor {
   /** Number of runs in progress in this replica. */
   get inFlight(): number {
     return this.active.size;
-  }
-
-  /**
-   * `/rollback cancel`: asks the runner to stop before its next step (read-only steps such as
-   * waits and checks stop at once). The runner audits rollback.cancelled with `by` as the actor.
-   */
-  async cancel(incidentId: string, by: Person): Promise<Incident> {
-    const res = await this.deps.repo.update(incidentId, (cur) => {
-      if (!RUNNABLE.has(cur.state) || cur.execution?.cancelRequested) return null;
-      cur.execution = {
-        ...(cur.execution ?? { steps: [] }),
-        cancelRequested: { ...by, at: this.deps.clock.now() },
-      };
-      return cur;
-    });
-    if (!res.ok) {
-      if (res.incident.execution?.cancelRequested && RUNNABLE.has(res.incident.state)) return res.incident;
-      throw new RollbotError(
-        'conflict',
-        `incident ${incidentId} is ${res.incident.state}; there is nothing to cancel`,
-        {
-          hint: 'only approved or running rollbacks can be cancelled',
-        },
-      );
-    }
-    return res.incident;
   }
 }

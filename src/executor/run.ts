@@ -20,6 +20,9 @@ import { ProgressThrottle } from './progress.js';
 import { runStep } from './run-step.js';
 import { startCooldown } from './cooldown.js';
 import { Fenced, FencedIncident } from './fenced.js';
+import { rollbot } from '../incidents/actors.js';
+import type { Actor } from '../incidents/lifecycle.js';
+import { Transitions } from '../incidents/transitions.js';
 
 type Outcome = 'succeeded' | 'failed' | 'cancelled';
 type Phase = StepRecord['phase'];
@@ -29,6 +32,8 @@ export class IncidentRun {
   private readonly token: string;
   private readonly doc: FencedIncident;
   private readonly actor;
+  private readonly rollbot: Actor;
+  private readonly transitions: Transitions;
   private readonly progress: ProgressThrottle;
   /** Aborts the current step: cancellation (read-only steps) or shutdown past its grace. */
   private stepAbort = new AbortController();
@@ -44,6 +49,14 @@ export class IncidentRun {
     this.token = `${lease.owner}#${randomBytes(4).toString('hex')}`;
     this.doc = new FencedIncident(deps.repo, incidentId, this.token);
     this.actor = { type: 'system' as const, name: `rollbot/${deps.instanceId}` };
+    this.rollbot = rollbot(this.actor.name);
+    this.transitions = new Transitions({
+      repo: deps.repo,
+      audit: deps.audit,
+      clock: deps.clock,
+      log,
+      metrics: deps.metrics,
+    });
     this.progress = new ProgressThrottle({
       intervalMs: deps.progressIntervalMs ?? 1_000,
       now: () => deps.clock.now(),
@@ -78,7 +91,7 @@ export class IncidentRun {
   }
 
   private async drive(isStopping: () => boolean): Promise<RunOutcome> {
-    const { repo, audit, clock } = this.deps;
+    const { repo, clock } = this.deps;
     let incident = await repo.require(this.incidentId);
     if (incident.state !== 'approved' && incident.state !== 'running') {
       return { status: 'not_runnable', incident, message: `incident ${incident.id} is ${incident.state}` };
@@ -92,28 +105,24 @@ export class IncidentRun {
     const firstOpen = plan.find(
       ({ step }) => !isDone(incident.execution?.steps.find((r) => r.id === step.id)),
     )?.step.id;
-    try {
-      await audit.append({
-        action: resuming ? 'execution.resumed' : 'execution.started',
-        actor: this.actor,
-        incidentId: incident.id,
-        service: incident.service,
-        details: {
-          owner: this.lease.owner,
-          fromStep: firstOpen ?? null,
-          resumedCount: (incident.execution?.resumedCount ?? 0) + (resuming ? 1 : 0),
-        },
-      });
-    } catch (err) {
-      return this.auditUnavailable(incident, err, 'start');
+    // Ownership and state move through the lifecycle (audited first); the step records are this
+    // run's own bookkeeping, merged into whatever a previous runner left.
+    const started = await this.transitions.apply(
+      this.incidentId,
+      { type: 'start', owner: this.token, fromStep: firstOpen ?? null },
+      this.rollbot,
+    );
+    if (!started.ok) {
+      if (started.refusal.reason === 'audit_unavailable')
+        return this.auditUnavailable(incident, started.refusal.message, 'start');
+      return {
+        status: 'not_runnable',
+        incident: started.incident,
+        message: `incident ${incident.id} is ${started.incident.state}`,
+      };
     }
-    const started = await repo.update(this.incidentId, (cur) => {
-      if (cur.state !== 'approved' && cur.state !== 'running') return null;
-      const ex = cur.execution ?? { steps: [] };
-      if (cur.state === 'running') ex.resumedCount = (ex.resumedCount ?? 0) + 1;
-      cur.state = 'running';
-      ex.owner = this.token;
-      ex.startedAt ??= clock.now();
+    incident = await this.doc.mutate((cur) => {
+      const ex = cur.execution!;
       ex.steps = plan.map(
         ({ step, phase }) =>
           ex.steps.find((r) => r.id === step.id) ?? {
@@ -124,16 +133,7 @@ export class IncidentRun {
             attempts: 0,
           },
       );
-      cur.execution = ex;
-      return cur;
     });
-    if (!started.ok)
-      return {
-        status: 'not_runnable',
-        incident: started.incident,
-        message: `incident ${incident.id} is ${started.incident.state}`,
-      };
-    incident = started.incident;
     this.log.info({ resuming, fromStep: firstOpen }, resuming ? 'resuming rollback' : 'starting rollback');
     this.progress.changed(incident);
     const deadline = incident.execution!.startedAt! + spec.timeout;
@@ -323,37 +323,21 @@ export class IncidentRun {
 
   /** Audits the outcome, then closes the incident; if the audit fails it stays running (resumed later). */
   private async finish(outcome: Outcome, failure?: Failure): Promise<RunOutcome> {
-    const { audit, clock, metrics } = this.deps;
-    let incident = await this.doc.fresh();
-    const by = incident.execution?.cancelRequested;
-    try {
-      await audit.append({
-        action: `rollback.${outcome}`,
-        actor:
-          outcome === 'cancelled' && by
-            ? { type: 'user', id: by.id, ...(by.name !== undefined && { name: by.name }) }
-            : this.actor,
-        incidentId: incident.id,
-        service: incident.service,
-        details: {
-          ...(failure && { failure }),
-          steps: incident.execution?.steps.map((s) => `${s.id}:${s.status}`) ?? [],
-        },
-      });
-    } catch (err) {
-      return this.auditUnavailable(incident, err, `rollback.${outcome}`);
+    const { clock, metrics } = this.deps;
+    const current = await this.doc.fresh();
+    const ended = await this.transitions.apply(
+      this.incidentId,
+      outcome === 'cancelled' ? { type: 'stop' } : { type: 'finish', outcome, failure },
+      this.rollbot,
+      { fence: (cur) => cur.execution?.owner === this.token && cur.state === 'running' },
+    );
+    if (!ended.ok) {
+      if (ended.refusal.reason === 'audit_unavailable')
+        return this.auditUnavailable(current, ended.refusal.message, `rollback.${outcome}`);
+      return this.interrupted(ended.incident, ended.refusal.message);
     }
-    const at = clock.now();
-    incident = await this.doc.mutate((cur) => {
-      cur.state = outcome;
-      const ex = cur.execution!;
-      ex.finishedAt = at;
-      if (failure) ex.failure = failure;
-      if (outcome === 'succeeded') {
-        ex.rolloutCompleteAt ??= at;
-        ex.recoveredAt = at;
-      }
-    });
+    const incident = ended.incident;
+    const at = incident.execution?.finishedAt ?? clock.now();
     metrics.rollbacks.inc({ service: incident.service, result: outcome });
     if (outcome !== 'cancelled') await startCooldown(this.deps, incident, outcome, at, this.log);
     if (outcome === 'succeeded')
@@ -374,7 +358,7 @@ export class IncidentRun {
 
   private async auditUnavailable(incident: Incident, err: unknown, what: string): Promise<RunOutcome> {
     this.log.error(
-      { err: asRollbotError(err).message, what },
+      { err: typeof err === 'string' ? err : asRollbotError(err).message, what },
       'audit record could not be written: nothing done, left for a later resume',
     );
     return { status: 'interrupted', incident, reason: `audit unavailable before ${what}` };

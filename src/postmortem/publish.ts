@@ -37,7 +37,7 @@ export async function publishPostmortem(
   let issueUrl: string | undefined;
   if (target && deps.outlets.githubIssue) {
     try {
-      const title = `Postmortem: ${incident.service} rollback ${incident.state} (${incident.id})`;
+      const title = `Postmortem: ${incident.service} rollback ${incident.execution?.stopped ? 'stopped' : incident.state} (${incident.id})`;
       issueUrl = await deps.outlets.githubIssue(target.repo, title, markdown, target.labels);
     } catch (err) {
       deps.log.warn({ err, incidentId: incident.id }, 'could not open the postmortem issue');

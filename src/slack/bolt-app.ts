@@ -17,6 +17,8 @@ export interface InteractionHandlers {
   command(cmd: { text: string; user: Person; channel: string; respond: Respond }): Promise<void>;
   approve(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
   dismiss(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
+  /** The confirmed button of `/rollback cancel`. */
+  cancel(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
 }
 
 export interface BoltSetup {
@@ -101,6 +103,7 @@ export function createBolt(opts: {
   for (const [actionId, handler] of [
     ['rollback_approve', opts.handlers.approve],
     ['rollback_dismiss', opts.handlers.dismiss],
+    ['rollback_cancel', opts.handlers.cancel],
   ] as const) {
     app.action(actionId, async ({ ack, body, action, respond }) => {
       await ack();

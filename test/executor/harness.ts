@@ -1,5 +1,7 @@
 /** Builds Executors over a test world (or a child process's clients). */
 import { Executor, type ExecutorDeps } from '../../src/executor/index.js';
+import type { Person } from '../../src/incidents/incident.js';
+import { Transitions } from '../../src/incidents/transitions.js';
 import { createStepRegistry } from '../../src/steps/registry.js';
 import type { WorldClients } from '../helpers/world.js';
 
@@ -39,4 +41,17 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Asks for a running (or approved) rollback to stop, as an approver would through `/rollback
+ * cancel`: the lifecycle's cancel move, audited as `rollback.cancel_requested`.
+ */
+export function requestStop(w: WorldClients, incidentId: string, by: Person) {
+  const transitions = new Transitions({ repo: w.repo, audit: w.audit, clock: w.clock, log: w.log });
+  return transitions.apply(
+    incidentId,
+    { type: 'cancel' },
+    { kind: 'person', person: by, roles: ['approver'] },
+  );
 }
