@@ -29,7 +29,7 @@ export interface WebhookHandlerOptions {
   clock: Pick<Clock, 'now'>;
   log: Logger;
   /** Stores the batch (dedupe, incidents). Resolve once durable; throw to have the sender retry. */
-  ingest: (batch: AlertBatch) => Promise<void>;
+  ingest: (batch: AlertBatch) => Promise<unknown>;
   /** Called once per request with the status sent, for metrics. Must not throw (errors are logged). */
   onResult?: (source: AlertSource, status: number) => void;
 }

@@ -42,11 +42,13 @@ export class Executor {
   }
 
   private async execute(incidentId: string, entry: Active): Promise<RunOutcome> {
-    const { repo, store, clock, leaseTtlMs, instanceId, metrics } = this.deps;
+    const { repo, store } = this.deps.records;
+    const { clock, metrics } = this.deps.runtime;
+    const { leaseTtlMs, instanceId } = this.deps.replica;
     const incident = await repo.require(incidentId);
     if (!RUNNABLE.has(incident.state))
       return { status: 'not_runnable', incident, message: `incident ${incidentId} is ${incident.state}` };
-    const log = incidentLogger(this.deps.log, {
+    const log = incidentLogger(this.deps.runtime.log, {
       id: incident.id,
       service: incident.service,
       runbook: incident.runbook.name,
@@ -83,9 +85,9 @@ export class Executor {
     if (this.stopping) return { started: [], done: Promise.resolve([]) };
     const started: string[] = [];
     const runs: Promise<RunOutcome>[] = [];
-    for (const incident of await this.deps.repo.active()) {
+    for (const incident of await this.deps.records.repo.active()) {
       if (!RUNNABLE.has(incident.state) || this.active.has(incident.id)) continue;
-      if (await this.deps.store.getLease(serviceLease(incident.service))) continue;
+      if (await this.deps.records.store.getLease(serviceLease(incident.service))) continue;
       started.push(incident.id);
       runs.push(this.run(incident.id));
     }
@@ -99,7 +101,7 @@ export class Executor {
       if (this.sweeping || this.stopping) return;
       this.sweeping = this.sweep()
         .then((s) => s.done)
-        .catch((err: unknown) => this.deps.log.error({ err }, 'executor sweep failed'))
+        .catch((err: unknown) => this.deps.runtime.log.error({ err }, 'executor sweep failed'))
         .finally(() => (this.sweeping = undefined));
     };
     this.sweepTimer = setInterval(tick, opts.intervalMs);

@@ -47,21 +47,21 @@ export class IncidentRun {
     private readonly log: Logger,
   ) {
     this.token = `${lease.owner}#${randomBytes(4).toString('hex')}`;
-    this.doc = new FencedIncident(deps.repo, incidentId, this.token);
-    this.actor = { type: 'system' as const, name: `rollbot/${deps.instanceId}` };
+    this.doc = new FencedIncident(deps.records.repo, incidentId, this.token);
+    this.actor = { type: 'system' as const, name: `rollbot/${deps.replica.instanceId}` };
     this.rollbot = rollbot(this.actor.name);
     this.transitions = new Transitions({
-      repo: deps.repo,
-      audit: deps.audit,
-      clock: deps.clock,
+      repo: deps.records.repo,
+      audit: deps.records.audit,
+      clock: deps.runtime.clock,
       log,
-      metrics: deps.metrics,
+      metrics: deps.runtime.metrics,
     });
     this.progress = new ProgressThrottle({
-      intervalMs: deps.progressIntervalMs ?? 1_000,
-      now: () => deps.clock.now(),
+      intervalMs: deps.replica.progressIntervalMs ?? 1_000,
+      now: () => deps.runtime.clock.now(),
       write: (stepId, line) => this.doc.writeLine(stepId, line),
-      emit: async (incident) => void (await deps.onProgress?.(incident)),
+      emit: async (incident) => void (await deps.hooks?.onProgress?.(incident)),
       log,
     });
   }
@@ -91,7 +91,8 @@ export class IncidentRun {
   }
 
   private async drive(isStopping: () => boolean): Promise<RunOutcome> {
-    const { repo, clock } = this.deps;
+    const { repo } = this.deps.records;
+    const { clock } = this.deps.runtime;
     let incident = await repo.require(this.incidentId);
     if (incident.state !== 'approved' && incident.state !== 'running') {
       return { status: 'not_runnable', incident, message: `incident ${incident.id} is ${incident.state}` };
@@ -183,8 +184,9 @@ export class IncidentRun {
     deadline: number,
     runbookTimeoutMs: number,
   ): Promise<{ incident: Incident } | { outcome: RunOutcome }> {
-    const { audit, clock, steps, metrics } = this.deps;
-    const impl = steps.get(step.type);
+    const { audit } = this.deps.records;
+    const { clock, metrics } = this.deps.runtime;
+    const impl = this.deps.steps.registry.get(step.type);
     const where = { step: step.id, type: step.type, phase, deployment: incident.plan.deployment };
     let params: unknown;
     try {
@@ -192,7 +194,7 @@ export class IncidentRun {
         throw new RollbotError('config_invalid', `no implementation for step type "${step.type}"`, {
           hint: 'this rollbot version does not know the step; upgrade or change the runbook',
         });
-      params = interpolate(step.with ?? {}, incident, this.deps.env ?? process.env);
+      params = interpolate(step.with ?? {}, incident, this.deps.steps.vars);
     } catch (err) {
       return { outcome: await this.stepFailed(incident, step, asRollbotError(err), where) };
     }
@@ -236,16 +238,12 @@ export class IncidentRun {
           incident,
           stepId: step.id,
           params,
-          kube: this.deps.kube,
-          github: this.deps.github,
-          slack: this.deps.slack,
-          fetch: this.deps.fetch ?? fetch,
-          prometheusUrl: this.deps.prometheusUrl,
+          ...this.deps.steps.clients,
           clock,
           log: log.child({ attempt }),
           signal,
           progress: (line) => this.progress.step(step.id, line),
-          effects: new EffectLedger(this.deps.store, incident.id, step.id, () => clock.now()),
+          effects: new EffectLedger(this.deps.records.store, incident.id, step.id, () => clock.now()),
         }),
         beforeAttempt: async () => {
           incident = await this.doc.mutate((cur) => (record(cur, step.id).attempts += 1));
@@ -302,7 +300,7 @@ export class IncidentRun {
       ...where,
       rolledOut: incident.execution?.rolloutCompleteAt !== undefined,
     });
-    const at = this.deps.clock.now();
+    const at = this.deps.runtime.clock.now();
     incident = await this.doc.mutate((cur) =>
       Object.assign(record(cur, step.id), {
         status: 'failed',
@@ -323,7 +321,7 @@ export class IncidentRun {
 
   /** Audits the outcome, then closes the incident; if the audit fails it stays running (resumed later). */
   private async finish(outcome: Outcome, failure?: Failure): Promise<RunOutcome> {
-    const { clock, metrics } = this.deps;
+    const { clock, metrics } = this.deps.runtime;
     const current = await this.doc.fresh();
     const ended = await this.transitions.apply(
       this.incidentId,
@@ -339,7 +337,7 @@ export class IncidentRun {
     const incident = ended.incident;
     const at = incident.execution?.finishedAt ?? clock.now();
     metrics.rollbacks.inc({ service: incident.service, result: outcome });
-    if (outcome !== 'cancelled') await startCooldown(this.deps, incident, outcome, at, this.log);
+    if (outcome !== 'cancelled') await startCooldown(this.deps.hooks, incident, outcome, at, this.log);
     if (outcome === 'succeeded')
       metrics.timeToRollback.observe(
         { service: incident.service },
@@ -349,7 +347,7 @@ export class IncidentRun {
     this.progress.changed(incident);
     await this.progress.close();
     try {
-      await this.deps.onFinished?.(incident);
+      await this.deps.hooks?.onFinished?.(incident);
     } catch (err) {
       this.log.warn({ err }, 'onFinished hook failed');
     }
@@ -375,7 +373,7 @@ export class IncidentRun {
     details: Record<string, unknown>,
   ): Promise<void> {
     try {
-      await this.deps.audit.append({
+      await this.deps.records.audit.append({
         action,
         actor: this.actor,
         incidentId: incident.id,
@@ -394,7 +392,7 @@ export class IncidentRun {
   private async pollCancel(): Promise<void> {
     if (!this.currentReadOnly || this.stepAbort.signal.aborted) return;
     try {
-      const incident = await this.deps.repo.get(this.incidentId);
+      const incident = await this.deps.records.repo.get(this.incidentId);
       const by = incident?.execution?.cancelRequested;
       if (by && this.currentReadOnly)
         this.stepAbort.abort(new RollbotError('cancelled', `cancelled by ${by.name ?? by.id}`));

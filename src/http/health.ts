@@ -4,20 +4,59 @@ import { sendJson } from './server.js';
 
 /**
  * /healthz: the process is alive (never touches dependencies, so a Redis outage does not get
- * the pod killed). /readyz: the instance can do work — config loaded, store reachable, not
- * shutting down; 503 names the reason. /metrics: Prometheus text format.
+ * the pod killed); it names the running version. /readyz: the instance can do work — every
+ * readiness check passes and it is not shutting down; 503 names the reason. /metrics: Prometheus
+ * text format.
  */
-export function healthRoutes(deps: {
-  checks: () => Promise<{ name: string; ok: boolean; reason?: string }[]>;
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when ready; throws (or rejects) with the reason otherwise. */
+  check: () => Promise<void>;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface Health {
+  routes: Route[];
+  /** From now on /readyz answers 503 (graceful shutdown: the load balancer stops sending work). */
+  shuttingDown(): void;
+  readiness(): Promise<CheckResult[]>;
+}
+
+export function createHealth(deps: {
   registry: Registry;
-}): Route[] {
-  return [
-    { method: 'GET', path: '/healthz', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+  checks: ReadinessCheck[];
+  /** What /healthz reports about the build (version, commit). */
+  build?: Record<string, string> | undefined;
+}): Health {
+  let stopping = false;
+  const readiness = async (): Promise<CheckResult[]> => [
+    { name: 'config', ok: true },
+    ...(await Promise.all(
+      deps.checks.map(({ name, check }) =>
+        check().then(
+          () => ({ name, ok: true }),
+          (err: unknown) => ({ name, ok: false, reason: err instanceof Error ? err.message : String(err) }),
+        ),
+      ),
+    )),
+    stopping ? { name: 'shutdown', ok: false, reason: 'shutting down' } : { name: 'shutdown', ok: true },
+  ];
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      path: '/healthz',
+      handler: (_req, res) => sendJson(res, 200, { status: 'ok', ...deps.build }),
+    },
     {
       method: 'GET',
       path: '/readyz',
       handler: async (_req, res) => {
-        const results = await deps.checks();
+        const results = await readiness();
         const failed = results.filter((r) => !r.ok);
         sendJson(res, failed.length ? 503 : 200, {
           status: failed.length ? 'not ready' : 'ready',
@@ -36,4 +75,5 @@ export function healthRoutes(deps: {
       },
     },
   ];
+  return { routes, readiness, shuttingDown: () => void (stopping = true) };
 }
