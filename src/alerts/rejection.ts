@@ -56,7 +56,11 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function quote(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  // Objects as JSON: String() would call the sender's own "toString" key ({"toString": false} threw).
+  const text =
+    typeof value === 'string' || (typeof value === 'object' && value !== null)
+      ? JSON.stringify(value)
+      : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
