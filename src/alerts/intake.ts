@@ -252,14 +252,7 @@ export class AlertIntake {
       const res = await this.d.repo.update(incidentId, (cur) => {
         if (!cur.alerts) return null;
         cur.alerts.firing = Math.max(0, cur.alerts.firing - 1);
-        if (cur.alerts.firing === 0) {
-          cur.alerts.resolvedAt = Date.parse(alert.endsAt ?? '') || now;
-          const spec = cur.runbook.spec as { onResolved?: string };
-          if (cur.state === 'proposed' && spec.onResolved === 'withdraw') {
-            cur.state = 'dismissed';
-            cur.closeReason = 'the alert resolved and the runbook withdraws proposals on resolve';
-          }
-        }
+        if (cur.alerts.firing === 0) cur.alerts.resolvedAt = Date.parse(alert.endsAt ?? '') || now;
         return cur;
       });
       await this.d.audit.append({
@@ -273,7 +266,19 @@ export class AlertIntake {
           allResolved: Boolean(res.incident.alerts?.resolvedAt),
         },
       });
-      if (res.ok) this.d.refresh(res.incident);
+      let incident = res.incident;
+      const spec = incident.runbook.spec as { onResolved?: string };
+      if (
+        res.ok &&
+        incident.alerts?.resolvedAt &&
+        incident.state === 'proposed' &&
+        spec.onResolved === 'withdraw'
+      )
+        incident = await this.d.proposals.withdraw(
+          incident,
+          'the alert resolved and the runbook withdraws proposals on resolve',
+        );
+      if (res.ok) this.d.refresh(incident);
     }
   }
 }

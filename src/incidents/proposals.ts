@@ -222,6 +222,12 @@ export class Proposals {
       .catch((err) => this.d.log.error({ err }, 'could not audit a refused request'));
   }
 
+  /** rollbot withdraws an open proposal (its alert resolved and the runbook says so): audited first. */
+  async withdraw(incident: Incident, reason: string): Promise<Incident> {
+    const res = await this.d.transitions.apply(incident.id, { type: 'withdraw', reason }, rollbot());
+    return res.incident;
+  }
+
   /** A TTL-expired proposal met on the way: expire it now. Returns what is open afterwards. */
   private async expire(open: Incident): Promise<Incident | null> {
     const res = await this.d.transitions.apply(open.id, { type: 'expire' }, rollbot());

@@ -224,10 +224,11 @@ test('a cancel after the undo applied says so in the message, the audit record a
   expect(await audited(bot, 'rollback.cancel_requested', { incidentId: incident.id })).toMatchObject([
     { actor: { id: 'U0BOB' } },
   ]);
-  const postmortem = await sim().waitFor(
-    async () => (await bot.app.postmortem(incident.id)) ?? undefined,
-    10_000,
-  );
+  let postmortem: string | null = null;
+  for (let polls = 0; polls < 400 && postmortem === null; polls++) {
+    postmortem = await bot.app.postmortem(incident.id);
+    if (postmortem === null) await new Promise((r) => setTimeout(r, 25));
+  }
   expect(postmortem).toContain(sentence);
   expect(postmortem).not.toContain('not recovered by the rollback');
   expect(postmortem).toMatch(/# Postmortem: payments-api rollback stopped/);
@@ -253,3 +254,21 @@ test('a proposal past its TTL expires by itself: the message says so and the nex
   const fresh = await bot.waitIncident('payments-api', (i) => i.id !== old.id);
   expect(fresh.state).toBe('proposed');
 }, 30_000);
+
+test('rollbot withdraws a proposal whose alert resolved when the runbook says so: a move of its own, audited first', async () => {
+  bot = await startBot({ runbooksDir: await testRunbooks() }); // checkout-web: onResolved: withdraw
+  const alert = (status: 'firing' | 'resolved') =>
+    alertmanagerGroup([
+      { service: 'checkout-web', status, endsAt: status === 'resolved' ? '2026-11-23T10:20:00Z' : undefined },
+    ]);
+  expect((await postAlert(bot, 'alertmanager', alert('firing'))).status).toBe(200);
+  const incident = await bot.waitIncident('checkout-web', (i) => Boolean(i.slack?.ts));
+  expect((await postAlert(bot, 'alertmanager', alert('resolved'))).status).toBe(200);
+  const withdrawn = await incidentUntil(bot, incident.id, (i) => i.state === 'dismissed');
+  expect(withdrawn.closedBy).toBeUndefined();
+  expect(withdrawn.closeReason).toMatch(/the alert resolved/);
+  expect(await audited(bot, 'proposal.withdrawn', { incidentId: incident.id })).toMatchObject([
+    { actor: { type: 'system' }, details: { reason: expect.stringMatching(/alert resolved/) } },
+  ]);
+  await sim().waitFor(() => /Withdrawn\* at .* — the alert resolved/.test(message(incident)), 5000);
+});
