@@ -14,6 +14,7 @@ import { RollbotError, asRollbotError } from './core/errors.js';
 import { Executor } from './executor/index.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { healthRoutes } from './http/health.js';
+import { readiness } from './http/readiness.js';
 import { createHttpServer, type Route } from './http/server.js';
 import { slackEventsRoute } from './http/slack-events.js';
 import { Approvals } from './incidents/approvals.js';
@@ -284,23 +285,27 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const routes: Route[] = [
     ...healthRoutes({
       registry: metrics.registry,
-      checks: async () => [
-        { name: 'config', ok: true },
-        await store.ping().then(
-          () => ({ name: 'store', ok: true }),
-          (err: Error) => ({ name: 'store', ok: false, reason: err.message }),
-        ),
-        shuttingDown
-          ? { name: 'shutdown', ok: false, reason: 'shutting down' }
-          : { name: 'shutdown', ok: true },
-      ],
+      checks: readiness({
+        clock,
+        probes: [
+          { name: 'store', cacheMs: 0, run: () => store.ping() },
+          { name: 'slack', cacheMs: 30_000, run: async () => void (await slack.authTest()) },
+          { name: 'kubernetes', cacheMs: 15_000, run: () => kube.ping() },
+        ],
+        local: () => [
+          { name: 'config', ok: true },
+          shuttingDown
+            ? { name: 'shutdown', ok: false, reason: 'shutting down' }
+            : { name: 'shutdown', ok: true },
+        ],
+      }),
     }),
     ...webhookRoutes({
       config,
       clock,
       log,
       metrics,
-      ingest: async (batch) => void (await intake.ingest(batch)),
+      ingest: (batch) => intake.ingest(batch),
     }),
     ...(bolt.requestListener
       ? [

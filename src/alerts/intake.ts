@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import { asRollbotError, type RollbotError } from '../core/errors.js';
 import type { AlertSummary, Incident } from '../incidents/incident.js';
 import type { AuditSink, Notifier } from '../incidents/ports.js';
 import type { Proposals } from '../incidents/proposals.js';
@@ -37,7 +38,16 @@ export interface IntakeResult {
   deduplicated: number;
   resolved: number;
   unrouted: number;
+  /**
+   * Alerts stored and audited that could not become a proposal (e.g. the cluster is unreachable):
+   * one line per service saying why. The sender gets 200 with these: re-sending cannot help, and
+   * the next delivery of the same alerts tries again.
+   */
+  problems: string[];
 }
+
+/** One "could not propose" notice per service per this long; every failure is still audited. */
+const PROBLEM_NOTICE_MS = 10 * 60_000;
 
 function summarize(prev: AlertSummary | undefined, fresh: Alert[], now: number): AlertSummary {
   const first = fresh[0]!;
@@ -65,7 +75,14 @@ export class AlertIntake {
   constructor(private readonly d: IntakeDeps) {}
 
   async ingest(batch: AlertBatch): Promise<IntakeResult> {
-    const result: IntakeResult = { proposals: [], joined: 0, deduplicated: 0, resolved: 0, unrouted: 0 };
+    const result: IntakeResult = {
+      proposals: [],
+      joined: 0,
+      deduplicated: 0,
+      resolved: 0,
+      unrouted: 0,
+      problems: [],
+    };
     const byService = new Map<
       string,
       { route: Extract<ReturnType<RunbookRegistry['routeAlert']>, { matched: true }>; alerts: Alert[] }
@@ -168,12 +185,19 @@ export class AlertIntake {
       result.joined += fresh.length;
       this.d.refresh(incident);
     } else {
-      const outcome = await this.d.proposals.open({
-        loaded: route.runbook,
-        target: route.target,
-        origin: 'alert',
-        alerts: summarize(undefined, fresh, now),
-      });
+      let outcome: Awaited<ReturnType<Proposals['open']>>;
+      try {
+        outcome = await this.d.proposals.open({
+          loaded: route.runbook,
+          target: route.target,
+          origin: 'alert',
+          alerts: summarize(undefined, fresh, now),
+        });
+      } catch (err) {
+        const e = asRollbotError(err);
+        if (e.code === 'store_unavailable') throw e; // not stored: the sender must retry (503)
+        return this.notProposed(service, route.runbook.runbook.channel, fresh, e, result);
+      }
       if (outcome.kind === 'refused') {
         // Cooldown or freeze: Proposals audited the refusal; do not propose.
         for (const alert of fresh)
@@ -188,6 +212,43 @@ export class AlertIntake {
       } else result.proposals.push(incident.id);
     }
     for (const alert of fresh) await this.d.store.set(seenKey(alert), incident.id, { ttlMs: SEEN_TTL_MS });
+  }
+
+  /**
+   * The alerts are on the record but no proposal could be planned (cluster unreachable, no such
+   * Deployment, …): audit why, tell the runbook's channel (throttled), and forget the alerts'
+   * claims so the sender's next delivery of them tries again.
+   */
+  private async notProposed(
+    service: string,
+    channel: string,
+    alerts: Alert[],
+    err: RollbotError,
+    result: IntakeResult,
+  ): Promise<void> {
+    this.d.log.warn({ err, service }, 'alert could not become a proposal');
+    result.problems.push(`${service}: ${err.operatorMessage}`);
+    await this.d.audit.append({
+      action: 'proposal.failed',
+      actor: { type: 'system', name: alerts[0]!.source },
+      service,
+      details: {
+        code: err.code,
+        reason: err.message,
+        hint: err.hint,
+        fingerprints: alerts.map((a) => a.fingerprint),
+      },
+    });
+    for (const alert of alerts) await this.d.store.del(seenKey(alert));
+    const first = await this.d.store.set(`proposal-failed:${service}`, err.code, {
+      ifAbsent: true,
+      ttlMs: PROBLEM_NOTICE_MS,
+    });
+    // Not awaited: the sender's reply must not wait on Slack (Alertmanager gives up after 10 s).
+    if (first)
+      void this.d.notifier
+        .cannotPropose(channel, alerts[0]!.summary, err)
+        .catch((e) => this.d.log.warn({ err: e, service }, 'could not post the could-not-propose notice'));
   }
 
   private async resolved(alerts: Alert[], result: IntakeResult) {

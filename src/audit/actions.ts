@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'alert.unrouted',
   'alert.resolved',
   'proposal.posted',
+  'proposal.failed',
   'proposal.expired',
   'proposal.dismissed',
   'rollback.requested',
@@ -33,6 +34,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** What managers and auditors see in the audit channel: decisions and outcomes, not every step. */
 export const SIGNIFICANT_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'proposal.posted',
+  'proposal.failed',
   'proposal.dismissed',
   'approval.granted',
   'approval.refused',

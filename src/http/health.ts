@@ -4,8 +4,8 @@ import { sendJson } from './server.js';
 
 /**
  * /healthz: the process is alive (never touches dependencies, so a Redis outage does not get
- * the pod killed). /readyz: the instance can do work — config loaded, store reachable, not
- * shutting down; 503 names the reason. /metrics: Prometheus text format.
+ * the pod killed). /readyz: the instance can do work — Redis, Slack auth and the Kubernetes API
+ * answer (readiness.ts), not shutting down; 503 names which and why. /metrics: Prometheus text.
  */
 export function healthRoutes(deps: {
   checks: () => Promise<{ name: string; ok: boolean; reason?: string }[]>;

@@ -1,3 +1,4 @@
+import type { RollbotError } from '../core/errors.js';
 import type { Runbook } from '../runbooks/schema.js';
 import type { Incident, IncidentPlan, Person } from './incident.js';
 
@@ -37,6 +38,8 @@ export interface Notifier {
   ): Promise<void>;
   /** An alert no runbook handles, for the fallback channel (if configured). */
   unrouted(summary: string, labels: Record<string, string>, reason: string): Promise<void>;
+  /** An alert its runbook handles but no proposal could be made for (why, what next), in `channel`. */
+  cannotPropose(channel: string, summary: string, err: RollbotError): Promise<void>;
 }
 
 export interface Directory {

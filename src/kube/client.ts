@@ -3,6 +3,8 @@
  * kubeconfig path, the in-cluster service account, or `loadFromDefault()` (KUBECONFIG,
  * ~/.kube/config, in-cluster) — the same lookup kubectl does.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { RollbotError } from '../core/errors.js';
 import { RawKube } from './raw.js';
@@ -70,12 +72,38 @@ export function loadKubeConfig(opts: KubeClientOptions = {}): KubeConfig {
   return kc;
 }
 
+/**
+ * client-node's `loadFromDefault()` invents a cluster at http://localhost:8080 when it finds no
+ * config at all (no KUBECONFIG, no ~/.kube/config, not in a pod); every call then fails with a
+ * puzzling TLS message. Recognise that case so each call can say what is actually missing.
+ */
+function noConfigFound(kc: KubeConfig, opts: KubeClientOptions): RollbotError | undefined {
+  if (opts.kubeconfigYaml !== undefined || opts.kubeconfigPath !== undefined || opts.inCluster)
+    return undefined;
+  const cluster = kc.getCurrentCluster();
+  const invented =
+    kc.clusters.length === 1 && cluster?.name === 'cluster' && cluster.server === 'http://localhost:8080';
+  const home = process.env.HOME ?? process.env.USERPROFILE ?? '';
+  const found =
+    process.env.KUBECONFIG ||
+    existsSync(join(home, '.kube', 'config')) ||
+    process.env.KUBERNETES_SERVICE_HOST;
+  if (!invented || found) return undefined;
+  return new RollbotError(
+    'config_invalid',
+    'no Kubernetes config: KUBECONFIG is unset, ~/.kube/config does not exist and rollbot is not running in a pod',
+    {
+      hint: 'set KUBECONFIG (and KUBE_CONTEXT) or run rollbot in the cluster with its service account (deploy/)',
+    },
+  );
+}
+
 export function createKubeClients(opts: KubeClientOptions = {}): KubeClients {
   const kc = loadKubeConfig(opts);
   return {
     kc,
     apps: kc.makeApiClient(AppsV1Api),
     core: kc.makeApiClient(CoreV1Api),
-    raw: new RawKube(kc, opts.requestTimeoutMs),
+    raw: new RawKube(kc, opts.requestTimeoutMs, noConfigFound(kc, opts)),
   };
 }

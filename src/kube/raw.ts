@@ -27,6 +27,8 @@ export class RawKube {
   constructor(
     private readonly kc: KubeConfig,
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    /** Set when there is no usable config at all: every request fails with it. */
+    private readonly unconfigured?: RollbotError | undefined,
   ) {}
 
   get server(): string {
@@ -44,6 +46,7 @@ export class RawKube {
    * write may be repeated is the caller's decision (the undo re-reads and converges instead).
    */
   async request<T>(req: RawRequest): Promise<T> {
+    if (this.unconfigured) throw this.unconfigured;
     if (req.method !== 'GET') return this.once<T>(req);
     for (let attempt = 1; ; attempt++) {
       try {
