@@ -20,6 +20,7 @@ import { ProgressThrottle } from './progress.js';
 import { runStep } from './run-step.js';
 import { startCooldown } from './cooldown.js';
 import { Fenced, FencedIncident } from './fenced.js';
+import { rideOut } from './ride-out.js';
 
 type Outcome = 'succeeded' | 'failed' | 'cancelled';
 type Phase = StepRecord['phase'];
@@ -42,7 +43,7 @@ export class IncidentRun {
     private readonly log: Logger,
   ) {
     this.token = `${lease.owner}#${randomBytes(4).toString('hex')}`;
-    this.doc = new FencedIncident(deps.repo, incidentId, this.token);
+    this.doc = new FencedIncident(deps.repo, incidentId, this.token, (what, op) => this.durable(what, op));
     this.actor = { type: 'system' as const, name: `rollbot/${deps.instanceId}` };
     this.progress = new ProgressThrottle({
       intervalMs: deps.progressIntervalMs ?? 1_000,
@@ -51,6 +52,16 @@ export class IncidentRun {
       emit: async (incident) => void (await deps.onProgress?.(incident)),
       log,
     });
+  }
+
+  /** A store operation that rides out a Redis failover while the lease is ours (ride-out.ts). */
+  private durable<T>(what: string, op: () => Promise<T>): Promise<T> {
+    return rideOut(what, op, { lease: this.lease, maxMs: this.deps.leaseTtlMs, log: this.log });
+  }
+
+  /** Appends an audit record, riding out a failover; still throws if it cannot be written. */
+  private appendAudit(event: Parameters<ExecutorDeps['audit']['append']>[0]) {
+    return this.durable(`audit ${event.action}`, () => this.deps.audit.append(event));
   }
 
   /** Shutdown past grace: abandon the current step; its record stays `running` for the resumer. */
@@ -78,8 +89,8 @@ export class IncidentRun {
   }
 
   private async drive(isStopping: () => boolean): Promise<RunOutcome> {
-    const { repo, audit, clock } = this.deps;
-    let incident = await repo.require(this.incidentId);
+    const { repo, clock } = this.deps;
+    let incident = await this.durable('read the incident', () => repo.require(this.incidentId));
     if (incident.state !== 'approved' && incident.state !== 'running') {
       return { status: 'not_runnable', incident, message: `incident ${incident.id} is ${incident.state}` };
     }
@@ -93,7 +104,7 @@ export class IncidentRun {
       ({ step }) => !isDone(incident.execution?.steps.find((r) => r.id === step.id)),
     )?.step.id;
     try {
-      await audit.append({
+      await this.appendAudit({
         action: resuming ? 'execution.resumed' : 'execution.started',
         actor: this.actor,
         incidentId: incident.id,
@@ -107,26 +118,29 @@ export class IncidentRun {
     } catch (err) {
       return this.auditUnavailable(incident, err, 'start');
     }
-    const started = await repo.update(this.incidentId, (cur) => {
-      if (cur.state !== 'approved' && cur.state !== 'running') return null;
-      const ex = cur.execution ?? { steps: [] };
-      if (cur.state === 'running') ex.resumedCount = (ex.resumedCount ?? 0) + 1;
-      cur.state = 'running';
-      ex.owner = this.token;
-      ex.startedAt ??= clock.now();
-      ex.steps = plan.map(
-        ({ step, phase }) =>
-          ex.steps.find((r) => r.id === step.id) ?? {
-            id: step.id,
-            type: step.type,
-            phase,
-            status: 'pending',
-            attempts: 0,
-          },
-      );
-      cur.execution = ex;
-      return cur;
-    });
+    const started = await this.durable('start the run', () =>
+      repo.update(this.incidentId, (cur) => {
+        if (cur.state !== 'approved' && cur.state !== 'running') return null;
+        const ex = cur.execution ?? { steps: [] };
+        // A retried write that already landed finds its own token: not a resume.
+        if (cur.state === 'running' && ex.owner !== this.token) ex.resumedCount = (ex.resumedCount ?? 0) + 1;
+        cur.state = 'running';
+        ex.owner = this.token;
+        ex.startedAt ??= clock.now();
+        ex.steps = plan.map(
+          ({ step, phase }) =>
+            ex.steps.find((r) => r.id === step.id) ?? {
+              id: step.id,
+              type: step.type,
+              phase,
+              status: 'pending',
+              attempts: 0,
+            },
+        );
+        cur.execution = ex;
+        return cur;
+      }),
+    );
     if (!started.ok)
       return {
         status: 'not_runnable',
@@ -183,7 +197,7 @@ export class IncidentRun {
     deadline: number,
     runbookTimeoutMs: number,
   ): Promise<{ incident: Incident } | { outcome: RunOutcome }> {
-    const { audit, clock, steps, metrics } = this.deps;
+    const { clock, steps, metrics } = this.deps;
     const impl = steps.get(step.type);
     const where = { step: step.id, type: step.type, phase, deployment: incident.plan.deployment };
     let params: unknown;
@@ -197,7 +211,7 @@ export class IncidentRun {
       return { outcome: await this.stepFailed(incident, step, asRollbotError(err), where) };
     }
     try {
-      await audit.append({
+      await this.appendAudit({
         action: 'step.started',
         actor: this.actor,
         incidentId: incident.id,
@@ -323,11 +337,11 @@ export class IncidentRun {
 
   /** Audits the outcome, then closes the incident; if the audit fails it stays running (resumed later). */
   private async finish(outcome: Outcome, failure?: Failure): Promise<RunOutcome> {
-    const { audit, clock, metrics } = this.deps;
+    const { clock, metrics } = this.deps;
     let incident = await this.doc.fresh();
     const by = incident.execution?.cancelRequested;
     try {
-      await audit.append({
+      await this.appendAudit({
         action: `rollback.${outcome}`,
         actor:
           outcome === 'cancelled' && by
@@ -391,7 +405,7 @@ export class IncidentRun {
     details: Record<string, unknown>,
   ): Promise<void> {
     try {
-      await this.deps.audit.append({
+      await this.appendAudit({
         action,
         actor: this.actor,
         incidentId: incident.id,
