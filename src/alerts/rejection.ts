@@ -56,7 +56,14 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function quote(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  // Objects are described by type: String() would call a sender-controlled toString (or throw on
+  // `{"toString": null}`, which once made a malformed alert a 500).
+  const text =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : value !== null && typeof value === 'object'
+        ? describeType(value)
+        : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
