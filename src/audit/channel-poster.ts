@@ -5,6 +5,7 @@
  * logged and retried later, never thrown at the caller.
  */
 import { type Clock, systemClock } from '../core/clock.js';
+import { backoffDelay } from '../core/retry.js';
 import type { Logger } from '../log/logger.js';
 import { isSignificant } from './actions.js';
 import type { AuditRecord } from './record.js';
@@ -142,7 +143,7 @@ export class AuditChannelPoster {
     this.retry?.abort();
     const ctl = new AbortController();
     this.retry = ctl;
-    const delay = Math.min(60_000, this.intervalMs * 2 ** Math.min(this.failures, 6));
+    const delay = backoffDelay(this.failures + 1, { baseMs: this.intervalMs, maxMs: 60_000 });
     this.clock.sleep(delay, ctl.signal).then(
       () => {
         if (this.retry === ctl) this.retry = null;

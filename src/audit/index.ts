@@ -19,3 +19,4 @@ export { verifyChain, type Checkpoint, type VerifyProblem, type VerifyResult } f
 export type { TrimOptions, TrimResult } from './trim.js';
 export { exportRecords, csvField, CSV_COLUMNS, type ExportFormat } from './export.js';
 export { AuditChannelPoster, formatAuditLine, type AuditChannelPosterOptions } from './channel-poster.js';
+export { createAuditOutlets, type AuditOutlets } from './outlets.js';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PeriodicTask } from '../core/periodic.js';
 import type { Store } from '../store/index.js';
 import type { AuditLog } from './audit-log.js';
 
@@ -26,4 +27,9 @@ export async function trimOnce(deps: {
   } finally {
     await deps.store.releaseLease('audit-trim', deps.owner);
   }
+}
+
+/** The hourly trim as a periodic task (started with the app when AUDIT_RETENTION is set). */
+export function retentionTask(deps: Parameters<typeof trimOnce>[0]): PeriodicTask {
+  return { name: 'audit retention trim', everyMs: 3_600_000, run: () => trimOnce(deps) };
 }

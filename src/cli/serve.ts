@@ -59,9 +59,9 @@ export interface ServeWorld {
 
 export type WorldProvider = (config: Config, log: Logger) => Promise<ServeWorld>;
 
-const productionWorld: WorldProvider = async (config) => ({
+const productionWorld: WorldProvider = async (config, log) => ({
   config,
-  kube: KubeGateway.fromOptions({ kubeconfigPath: config.kube.kubeconfigPath, context: config.kube.context }),
+  kube: KubeGateway.fromOptions({ ...config.kube, log }),
   close: async () => {},
 });
 

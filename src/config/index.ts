@@ -1,3 +1,10 @@
-export { loadConfig, SANDBOX_SLACK, type Config } from './load.js';
+export {
+  loadConfig,
+  logLevelFrom,
+  SANDBOX_SLACK,
+  RUNBOOK_VAR_PREFIX,
+  type Config,
+  type RunbookVars,
+} from './load.js';
 export { envSchema, type Env } from './schema.js';
 export { loadRedisConfig, isRedisConfigured, REDIS_VARIABLES, type RedisConnection } from './redis.js';

@@ -1,74 +1,42 @@
 import { hostname } from 'node:os';
+import { z } from 'zod';
 import { RollbotError } from '../core/errors.js';
-import { type RedisConnection, isRedisConfigured, redisConnectionOf } from './redis.js';
+import { isRedisConfigured, redisConnectionOf } from './redis.js';
 import { type Env, envSchema, fixHints } from './schema.js';
-
-export interface Config {
-  mode: 'production' | 'sandbox';
-  instanceId: string;
-  http: { host: string; port: number; publicUrl?: string | undefined };
-  logLevel: Env['LOG_LEVEL'];
-  slack: {
-    signingSecret: string;
-    botToken: string;
-    appToken?: string | undefined;
-    apiUrl?: string | undefined;
-    auditChannel?: string | undefined;
-    fallbackChannel?: string | undefined;
-  };
-  store: {
-    kind: 'redis' | 'memory';
-    keyPrefix: string;
-    redis: RedisConnection;
-  };
-  kube: { kubeconfigPath?: string | undefined; context?: string | undefined };
-  github: { token?: string | undefined; apiUrl: string };
-  prometheusUrl?: string | undefined;
-  runbooks: { dir: string; github?: { repo: string; ref: string; path: string } | undefined };
-  webhooks: {
-    maxBodyBytes: number;
-    alertmanagerToken?: string | undefined;
-    grafanaToken?: string | undefined;
-    grafanaHmacSecret?: string | undefined;
-    /** grafana/alerting hmacConfig.header and .timestampHeader. */
-    grafanaHmacHeader: string;
-    grafanaHmacTimestampHeader?: string | undefined;
-    genericSecret?: string | undefined;
-  };
-  leaseTtlMs: number;
-  shutdownGraceMs: number;
-  auditRetentionMs?: number | undefined;
-}
 
 /** Placeholder credentials for sandbox mode, where the Slack simulator is the only peer. */
 export const SANDBOX_SLACK = { signingSecret: 'sandbox-signing-secret', botToken: 'xoxb-sandbox-bot-token' };
 
+/** Runbooks may read only these from the environment (`{{ env.RUNBOOK_VAR_… }}`): never a secret. */
+export const RUNBOOK_VAR_PREFIX = 'RUNBOOK_VAR_';
+
+/** Values runbooks may read as `{{ env.NAME }}`: RUNBOOK_VAR_* from the environment, plus what the caller sets explicitly. */
+export type RunbookVars = Readonly<Record<string, string>>;
+
+function runbookVarsOf(env: Record<string, unknown>): RunbookVars {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[0].startsWith(RUNBOOK_VAR_PREFIX) && typeof e[1] === 'string',
+    ),
+  );
+}
+
 /**
- * Parses the environment into a Config, or throws a RollbotError('config_invalid') whose message
- * names every bad variable, why, and how to fix it. Empty strings count as unset.
+ * Production needs real Slack credentials and a Redis; sandbox mode needs neither. Loose, so the
+ * RUNBOOK_VAR_* variables (no fixed names) reach the transform.
  */
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0]) as keyof Env;
-      problems.push(describe(name, issue.message));
-    }
-  }
-  const e = parsed.success ? parsed.data : undefined;
-  if (e && e.ROLLBOT_MODE === 'production') {
-    if (!e.SLACK_SIGNING_SECRET) problems.push(describe('SLACK_SIGNING_SECRET', 'is missing'));
-    if (!e.SLACK_BOT_TOKEN) problems.push(describe('SLACK_BOT_TOKEN', 'is missing'));
-    if ((e.STORE ?? 'redis') === 'redis' && !isRedisConfigured(redisConnectionOf(e)))
-      problems.push(describe('REDIS_URL', 'is missing (production keeps shared state in Redis)'));
-  }
-  if (problems.length || !e) {
-    throw new RollbotError('config_invalid', `configuration is invalid:\n  - ${problems.join('\n  - ')}`, {
-      hint: 'see .env.example for every variable and its meaning',
-    });
-  }
+const production = z.looseObject(envSchema.shape).superRefine((e, ctx) => {
+  if (e.ROLLBOT_MODE !== 'production') return;
+  const missing = (name: keyof Env, reason = 'is missing') =>
+    ctx.addIssue({ code: 'custom', path: [name], message: reason });
+  if (!e.SLACK_SIGNING_SECRET) missing('SLACK_SIGNING_SECRET');
+  if (!e.SLACK_BOT_TOKEN) missing('SLACK_BOT_TOKEN');
+  if ((e.STORE ?? 'redis') === 'redis' && !isRedisConfigured(redisConnectionOf(e)))
+    missing('REDIS_URL', 'is missing (production keeps shared state in Redis)');
+});
+
+/** The environment, checked, as the one typed object every part of rollbot is handed. */
+export const configSchema = production.transform((e) => {
   const sandbox = e.ROLLBOT_MODE === 'sandbox';
   const redis = redisConnectionOf(e);
   const hasRedis = isRedisConfigured(redis);
@@ -99,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         ? { repo: e.RUNBOOKS_GITHUB_REPO, ref: e.RUNBOOKS_GITHUB_REF, path: e.RUNBOOKS_GITHUB_PATH }
         : undefined,
     },
+    runbookVars: runbookVarsOf(e) as RunbookVars,
     webhooks: {
       maxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
       alertmanagerToken: e.WEBHOOK_ALERTMANAGER_TOKEN,
@@ -112,6 +81,33 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     auditRetentionMs: e.AUDIT_RETENTION,
   };
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/**
+ * Parses the environment into a Config, or throws a RollbotError('config_invalid') whose message
+ * names every bad variable, why, and how to fix it. Empty strings count as unset.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) =>
+    describe(String(issue.path[0]) as keyof Env, issue.message),
+  );
+  throw new RollbotError('config_invalid', `configuration is invalid:\n  - ${problems.join('\n  - ')}`, {
+    hint: 'see .env.example for every variable and its meaning',
+  });
+}
+
+/** The log level the environment asks for, or `fallback` (commands that log before a full config). */
+export function logLevelFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  fallback: Env['LOG_LEVEL'],
+): Env['LOG_LEVEL'] {
+  const parsed = envSchema.shape.LOG_LEVEL.safeParse(env.LOG_LEVEL || undefined);
+  return env.LOG_LEVEL && parsed.success ? parsed.data : fallback;
 }
 
 function describe(name: keyof Env, message: string): string {

@@ -18,3 +18,19 @@ export function every(
   timer.unref();
   return () => clearInterval(timer);
 }
+
+export interface PeriodicTask {
+  /** What it is, for the log line when a run fails. */
+  name: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
+/** Starts every task with `every`; failures are logged as warnings. Returns one stop for all. */
+export function startPeriodic(
+  tasks: PeriodicTask[],
+  log: { warn(obj: object, msg: string): void },
+): () => void {
+  const stops = tasks.map((t) => every(t.everyMs, t.run, (err) => log.warn({ err }, `${t.name} failed`)));
+  return () => stops.forEach((stop) => stop());
+}

@@ -1,11 +1,11 @@
 import type { Incident } from '../incidents/incident.js';
 import type { Logger } from '../log/logger.js';
 import type { Runbook } from '../runbooks/schema.js';
-import type { ExecutorDeps } from './deps.js';
+import type { RunHooks } from './deps.js';
 
 /** Starts the service's cooldown from the runbook's settings; a failure to record it is logged, not fatal. */
 export async function startCooldown(
-  deps: Pick<ExecutorDeps, 'cooldowns'>,
+  hooks: RunHooks | undefined,
   incident: Incident,
   result: 'succeeded' | 'failed',
   at: number,
@@ -14,7 +14,7 @@ export async function startCooldown(
   const approval = (incident.runbook.spec as Runbook).approval;
   const ms = result === 'succeeded' ? approval.cooldown : approval.cooldownAfterFailure;
   try {
-    await deps.cooldowns?.start({
+    await hooks?.cooldowns?.start({
       service: incident.service,
       incidentId: incident.id,
       result,

@@ -1,46 +1,68 @@
-/** What the executor is built from, and what `run` answers. */
-import type { Octokit } from '@octokit/rest';
+/**
+ * What the executor is built from — five cohesive parts, not one bag — and what `run` answers.
+ */
 import type { AuditEvent } from '../audit/record.js';
+import type { RunbookVars } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../incidents/incident.js';
 import type { IncidentRepository } from '../incidents/repository.js';
-import type { KubeGateway } from '../kube/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { CooldownRecord } from '../policy/cooldown.js';
-import type { SlackGateway } from '../slack/gateway.js';
 import type { StepRegistry } from '../steps/registry.js';
-import type { Env } from '../steps/interpolate.js';
+import type { StepClients } from '../steps/types.js';
 import type { LeaseInfo, Store } from '../store/index.js';
 
-export interface ExecutorDeps {
+/** Where a run's state lives: incidents, leases and effect markers, and the audit log. */
+export interface RunRecords {
   repo: IncidentRepository;
   store: Store;
   /** The audit log (or a sink wrapping it); `append` must throw when the record was not stored. */
-  audit: { append(event: AuditEvent): Promise<unknown> };
-  steps: StepRegistry;
-  kube: KubeGateway;
-  /** Absent: github.* steps fail with config_invalid. */
-  github?: Octokit | undefined;
-  slack: SlackGateway;
-  fetch?: typeof fetch | undefined;
-  prometheusUrl?: string | undefined;
-  clock: Clock;
-  log: Logger;
-  metrics: Metrics;
+  audit: {
+    append(event: AuditEvent): Promise<unknown>;
+    read(filter: { incidentId: string }): Promise<{ action: string; details: Record<string, unknown> }[]>;
+  };
+}
+
+/** What steps run with: their implementations, the clients they call, what runbooks may read. */
+export interface StepWorld {
+  registry: StepRegistry;
+  clients: StepClients;
+  /** Values for `{{ env.NAME }}`: RUNBOOK_VAR_* from the config, plus explicit extras. Nothing else. */
+  vars: RunbookVars;
+}
+
+/** This replica's part in the fleet. */
+export interface ReplicaSettings {
   /** This replica's name (pod name): lease owners are `<instanceId>:<incidentId>`. */
   instanceId: string;
   leaseTtlMs: number;
-  /** Values for `{{ env.NAME }}` (default: process.env). */
-  env?: Env | undefined;
   /** Minimum time between live progress announcements (default 1 s). */
   progressIntervalMs?: number | undefined;
+}
+
+export interface Runtime {
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** What happens around a run. */
+export interface RunHooks {
   /** After every step change (throttled for live lines): e.g. chat.update of the progress message. */
   onProgress?: ((incident: Incident) => Promise<unknown>) | undefined;
   /** Once the incident is succeeded, failed or cancelled: e.g. the postmortem. */
   onFinished?: ((incident: Incident) => Promise<unknown>) | undefined;
   /** Starts the service's cooldown when a rollback succeeds or fails (runbook cooldown settings). */
   cooldowns?: { start(record: CooldownRecord): Promise<void> } | undefined;
+}
+
+export interface ExecutorDeps {
+  records: RunRecords;
+  steps: StepWorld;
+  replica: ReplicaSettings;
+  runtime: Runtime;
+  hooks?: RunHooks | undefined;
 }
 
 export type RunOutcome =

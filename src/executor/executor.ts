@@ -3,8 +3,7 @@
  * the holder's lease lapses (invariant 4), handed back on graceful shutdown so another replica
  * resumes at once. The step-by-step work of one run lives in run.ts.
  */
-import { RollbotError } from '../core/errors.js';
-import type { Incident, Person } from '../incidents/incident.js';
+import type { Incident } from '../incidents/incident.js';
 import { incidentLogger } from '../log/logger.js';
 import type { ExecutorDeps, RunOutcome } from './deps.js';
 import { describeHolder, HeldLease, serviceLease } from './lease.js';
@@ -43,11 +42,13 @@ export class Executor {
   }
 
   private async execute(incidentId: string, entry: Active): Promise<RunOutcome> {
-    const { repo, store, clock, leaseTtlMs, instanceId, metrics } = this.deps;
+    const { repo, store } = this.deps.records;
+    const { clock, metrics } = this.deps.runtime;
+    const { leaseTtlMs, instanceId } = this.deps.replica;
     const incident = await repo.require(incidentId);
     if (!RUNNABLE.has(incident.state))
       return { status: 'not_runnable', incident, message: `incident ${incidentId} is ${incident.state}` };
-    const log = incidentLogger(this.deps.log, {
+    const log = incidentLogger(this.deps.runtime.log, {
       id: incident.id,
       service: incident.service,
       runbook: incident.runbook.name,
@@ -84,9 +85,9 @@ export class Executor {
     if (this.stopping) return { started: [], done: Promise.resolve([]) };
     const started: string[] = [];
     const runs: Promise<RunOutcome>[] = [];
-    for (const incident of await this.deps.repo.active()) {
+    for (const incident of await this.deps.records.repo.active()) {
       if (!RUNNABLE.has(incident.state) || this.active.has(incident.id)) continue;
-      if (await this.deps.store.getLease(serviceLease(incident.service))) continue;
+      if (await this.deps.records.store.getLease(serviceLease(incident.service))) continue;
       started.push(incident.id);
       runs.push(this.run(incident.id));
     }
@@ -100,7 +101,7 @@ export class Executor {
       if (this.sweeping || this.stopping) return;
       this.sweeping = this.sweep()
         .then((s) => s.done)
-        .catch((err: unknown) => this.deps.log.error({ err }, 'executor sweep failed'))
+        .catch((err: unknown) => this.deps.runtime.log.error({ err }, 'executor sweep failed'))
         .finally(() => (this.sweeping = undefined));
     };
     this.sweepTimer = setInterval(tick, opts.intervalMs);
@@ -130,31 +131,5 @@ export class Executor {
   /** Number of runs in progress in this replica. */
   get inFlight(): number {
     return this.active.size;
-  }
-
-  /**
-   * `/rollback cancel`: asks the runner to stop before its next step (read-only steps such as
-   * waits and checks stop at once). The runner audits rollback.cancelled with `by` as the actor.
-   */
-  async cancel(incidentId: string, by: Person): Promise<Incident> {
-    const res = await this.deps.repo.update(incidentId, (cur) => {
-      if (!RUNNABLE.has(cur.state) || cur.execution?.cancelRequested) return null;
-      cur.execution = {
-        ...(cur.execution ?? { steps: [] }),
-        cancelRequested: { ...by, at: this.deps.clock.now() },
-      };
-      return cur;
-    });
-    if (!res.ok) {
-      if (res.incident.execution?.cancelRequested && RUNNABLE.has(res.incident.state)) return res.incident;
-      throw new RollbotError(
-        'conflict',
-        `incident ${incidentId} is ${res.incident.state}; there is nothing to cancel`,
-        {
-          hint: 'only approved or running rollbacks can be cancelled',
-        },
-      );
-    }
-    return res.incident;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { asRollbotError, RollbotError } from '../core/errors.js';
+import { retrying } from '../core/retry.js';
 import { formatDuration } from '../runbooks/duration.js';
 import type { Step } from '../runbooks/steps-schema.js';
 import type { StepContext, StepImplementation, StepResult } from '../steps/types.js';
@@ -36,29 +37,20 @@ export function stepTimeoutMs(run: Pick<StepRun, 'step' | 'impl' | 'params'>): n
 }
 
 export async function runStep(run: StepRun): Promise<StepResult> {
-  const attempts = run.step.retry?.attempts ?? 1;
-  const backoff = run.step.retry?.backoff ?? 2_000;
-  for (let attempt = 1; ; attempt++) {
-    await run.beforeAttempt(attempt);
-    try {
-      return await runAttempt(run, attempt);
-    } catch (raw) {
-      const err = asRollbotError(raw);
-      const delay = backoff * 2 ** (attempt - 1);
-      const retry =
-        RETRYABLE.has(err.code) &&
-        err.details?.['retryable'] !== false &&
-        attempt < attempts &&
-        !run.external.aborted &&
-        run.clock.now() + delay < run.deadline &&
-        !err.details?.['runbookTimeout'];
-      if (!retry) throw err;
-      run.onRetry(attempt, err, delay);
-      await run.clock.sleep(delay, run.external).catch(() => {
-        throw asRollbotError(run.external.reason ?? err);
-      });
-    }
-  }
+  return retrying((attempt) => runAttempt(run, attempt), {
+    attempts: run.step.retry?.attempts ?? 1,
+    baseMs: run.step.retry?.backoff ?? 2_000,
+    normalise: asRollbotError,
+    retryable: (err, _attempt, delay) =>
+      RETRYABLE.has(err.code) &&
+      err.details?.['retryable'] !== false &&
+      run.clock.now() + delay < run.deadline &&
+      !err.details?.['runbookTimeout'],
+    sleep: (ms, signal) => run.clock.sleep(ms, signal),
+    signal: run.external,
+    beforeAttempt: (attempt) => run.beforeAttempt(attempt),
+    onRetry: (attempt, err, delay) => run.onRetry(attempt, err, delay),
+  });
 }
 
 async function runAttempt(run: StepRun, attempt: number): Promise<StepResult> {

@@ -21,6 +21,10 @@ import { runStep } from './run-step.js';
 import { startCooldown } from './cooldown.js';
 import { Fenced, FencedIncident } from './fenced.js';
 import { rideOut } from './ride-out.js';
+import type { AuditEvent } from '../audit/record.js';
+import { rollbot } from '../incidents/actors.js';
+import type { Actor } from '../incidents/lifecycle.js';
+import { Transitions } from '../incidents/transitions.js';
 
 type Outcome = 'succeeded' | 'failed' | 'cancelled';
 type Phase = StepRecord['phase'];
@@ -30,6 +34,8 @@ export class IncidentRun {
   private readonly token: string;
   private readonly doc: FencedIncident;
   private readonly actor;
+  private readonly rollbot: Actor;
+  private readonly transitions: Transitions;
   private readonly progress: ProgressThrottle;
   /** Aborts the current step: cancellation (read-only steps) or shutdown past its grace. */
   private stepAbort = new AbortController();
@@ -43,25 +49,44 @@ export class IncidentRun {
     private readonly log: Logger,
   ) {
     this.token = `${lease.owner}#${randomBytes(4).toString('hex')}`;
-    this.doc = new FencedIncident(deps.repo, incidentId, this.token, (what, op) => this.durable(what, op));
-    this.actor = { type: 'system' as const, name: `rollbot/${deps.instanceId}` };
+    this.doc = new FencedIncident(deps.records.repo, incidentId, this.token, (what, op) =>
+      this.durable(what, op),
+    );
+    this.actor = { type: 'system' as const, name: `rollbot/${deps.replica.instanceId}` };
+    this.rollbot = rollbot(this.actor.name);
+    this.transitions = new Transitions({
+      repo: deps.records.repo,
+      // The lifecycle's audit writes ride out a failover as the run's own do.
+      audit: {
+        append: (event) => this.appendAudit(event as AuditEvent),
+        read: (filter) => deps.records.audit.read(filter),
+      },
+      clock: deps.runtime.clock,
+      log,
+      metrics: deps.runtime.metrics,
+    });
     this.progress = new ProgressThrottle({
-      intervalMs: deps.progressIntervalMs ?? 1_000,
-      now: () => deps.clock.now(),
+      intervalMs: deps.replica.progressIntervalMs ?? 1_000,
+      now: () => deps.runtime.clock.now(),
       write: (stepId, line) => this.doc.writeLine(stepId, line),
-      emit: async (incident) => void (await deps.onProgress?.(incident)),
+      emit: async (incident) => void (await deps.hooks?.onProgress?.(incident)),
       log,
     });
   }
 
   /** A store operation that rides out a Redis failover while the lease is ours (ride-out.ts). */
   private durable<T>(what: string, op: () => Promise<T>): Promise<T> {
-    return rideOut(what, op, { lease: this.lease, maxMs: this.deps.leaseTtlMs, log: this.log });
+    return rideOut(what, op, { lease: this.lease, maxMs: this.deps.replica.leaseTtlMs, log: this.log });
   }
 
   /** Appends an audit record, riding out a failover; still throws if it cannot be written. */
-  private appendAudit(event: Parameters<ExecutorDeps['audit']['append']>[0]) {
-    return this.durable(`audit ${event.action}`, () => this.deps.audit.append(event));
+  private appendAudit(event: AuditEvent) {
+    return this.durable(`audit ${event.action}`, () => this.deps.records.audit.append(event));
+  }
+
+  /** A lifecycle move (audited, then stored) whose store writes ride out a failover too. */
+  private applyDurably(...args: Parameters<Transitions['apply']>) {
+    return this.durable(`${args[1].type} the run`, () => this.transitions.apply(...args));
   }
 
   /** Shutdown past grace: abandon the current step; its record stays `running` for the resumer. */
@@ -89,7 +114,8 @@ export class IncidentRun {
   }
 
   private async drive(isStopping: () => boolean): Promise<RunOutcome> {
-    const { repo, clock } = this.deps;
+    const { repo } = this.deps.records;
+    const { clock } = this.deps.runtime;
     let incident = await this.durable('read the incident', () => repo.require(this.incidentId));
     if (incident.state !== 'approved' && incident.state !== 'running') {
       return { status: 'not_runnable', incident, message: `incident ${incident.id} is ${incident.state}` };
@@ -103,51 +129,35 @@ export class IncidentRun {
     const firstOpen = plan.find(
       ({ step }) => !isDone(incident.execution?.steps.find((r) => r.id === step.id)),
     )?.step.id;
-    try {
-      await this.appendAudit({
-        action: resuming ? 'execution.resumed' : 'execution.started',
-        actor: this.actor,
-        incidentId: incident.id,
-        service: incident.service,
-        details: {
-          owner: this.lease.owner,
-          fromStep: firstOpen ?? null,
-          resumedCount: (incident.execution?.resumedCount ?? 0) + (resuming ? 1 : 0),
-        },
-      });
-    } catch (err) {
-      return this.auditUnavailable(incident, err, 'start');
-    }
-    const started = await this.durable('start the run', () =>
-      repo.update(this.incidentId, (cur) => {
-        if (cur.state !== 'approved' && cur.state !== 'running') return null;
-        const ex = cur.execution ?? { steps: [] };
-        // A retried write that already landed finds its own token: not a resume.
-        if (cur.state === 'running' && ex.owner !== this.token) ex.resumedCount = (ex.resumedCount ?? 0) + 1;
-        cur.state = 'running';
-        ex.owner = this.token;
-        ex.startedAt ??= clock.now();
-        ex.steps = plan.map(
-          ({ step, phase }) =>
-            ex.steps.find((r) => r.id === step.id) ?? {
-              id: step.id,
-              type: step.type,
-              phase,
-              status: 'pending',
-              attempts: 0,
-            },
-        );
-        cur.execution = ex;
-        return cur;
-      }),
+    // Ownership and state move through the lifecycle (audited first); the step records are this
+    // run's own bookkeeping, merged into whatever a previous runner left.
+    const started = await this.applyDurably(
+      this.incidentId,
+      { type: 'start', owner: this.token, fromStep: firstOpen ?? null },
+      this.rollbot,
     );
-    if (!started.ok)
+    if (!started.ok) {
+      if (started.refusal.reason === 'audit_unavailable')
+        return this.auditUnavailable(incident, started.refusal.message, 'start');
       return {
         status: 'not_runnable',
         incident: started.incident,
         message: `incident ${incident.id} is ${started.incident.state}`,
       };
-    incident = started.incident;
+    }
+    incident = await this.doc.mutate((cur) => {
+      const ex = cur.execution!;
+      ex.steps = plan.map(
+        ({ step, phase }) =>
+          ex.steps.find((r) => r.id === step.id) ?? {
+            id: step.id,
+            type: step.type,
+            phase,
+            status: 'pending',
+            attempts: 0,
+          },
+      );
+    });
     this.log.info({ resuming, fromStep: firstOpen }, resuming ? 'resuming rollback' : 'starting rollback');
     this.progress.changed(incident);
     const deadline = incident.execution!.startedAt! + spec.timeout;
@@ -197,8 +207,8 @@ export class IncidentRun {
     deadline: number,
     runbookTimeoutMs: number,
   ): Promise<{ incident: Incident } | { outcome: RunOutcome }> {
-    const { clock, steps, metrics } = this.deps;
-    const impl = steps.get(step.type);
+    const { clock, metrics } = this.deps.runtime;
+    const impl = this.deps.steps.registry.get(step.type);
     const where = { step: step.id, type: step.type, phase, deployment: incident.plan.deployment };
     let params: unknown;
     try {
@@ -206,7 +216,7 @@ export class IncidentRun {
         throw new RollbotError('config_invalid', `no implementation for step type "${step.type}"`, {
           hint: 'this rollbot version does not know the step; upgrade or change the runbook',
         });
-      params = interpolate(step.with ?? {}, incident, this.deps.env ?? process.env);
+      params = interpolate(step.with ?? {}, incident, this.deps.steps.vars);
     } catch (err) {
       return { outcome: await this.stepFailed(incident, step, asRollbotError(err), where) };
     }
@@ -250,16 +260,12 @@ export class IncidentRun {
           incident,
           stepId: step.id,
           params,
-          kube: this.deps.kube,
-          github: this.deps.github,
-          slack: this.deps.slack,
-          fetch: this.deps.fetch ?? fetch,
-          prometheusUrl: this.deps.prometheusUrl,
+          ...this.deps.steps.clients,
           clock,
           log: log.child({ attempt }),
           signal,
           progress: (line) => this.progress.step(step.id, line),
-          effects: new EffectLedger(this.deps.store, incident.id, step.id, () => clock.now()),
+          effects: new EffectLedger(this.deps.records.store, incident.id, step.id, () => clock.now()),
         }),
         beforeAttempt: async () => {
           incident = await this.doc.mutate((cur) => (record(cur, step.id).attempts += 1));
@@ -316,7 +322,7 @@ export class IncidentRun {
       ...where,
       rolledOut: incident.execution?.rolloutCompleteAt !== undefined,
     });
-    const at = this.deps.clock.now();
+    const at = this.deps.runtime.clock.now();
     incident = await this.doc.mutate((cur) =>
       Object.assign(record(cur, step.id), {
         status: 'failed',
@@ -337,39 +343,23 @@ export class IncidentRun {
 
   /** Audits the outcome, then closes the incident; if the audit fails it stays running (resumed later). */
   private async finish(outcome: Outcome, failure?: Failure): Promise<RunOutcome> {
-    const { clock, metrics } = this.deps;
-    let incident = await this.doc.fresh();
-    const by = incident.execution?.cancelRequested;
-    try {
-      await this.appendAudit({
-        action: `rollback.${outcome}`,
-        actor:
-          outcome === 'cancelled' && by
-            ? { type: 'user', id: by.id, ...(by.name !== undefined && { name: by.name }) }
-            : this.actor,
-        incidentId: incident.id,
-        service: incident.service,
-        details: {
-          ...(failure && { failure }),
-          steps: incident.execution?.steps.map((s) => `${s.id}:${s.status}`) ?? [],
-        },
-      });
-    } catch (err) {
-      return this.auditUnavailable(incident, err, `rollback.${outcome}`);
+    const { clock, metrics } = this.deps.runtime;
+    const current = await this.doc.fresh();
+    const ended = await this.applyDurably(
+      this.incidentId,
+      outcome === 'cancelled' ? { type: 'stop' } : { type: 'finish', outcome, failure },
+      this.rollbot,
+      { fence: (cur) => cur.execution?.owner === this.token && cur.state === 'running' },
+    );
+    if (!ended.ok) {
+      if (ended.refusal.reason === 'audit_unavailable')
+        return this.auditUnavailable(current, ended.refusal.message, `rollback.${outcome}`);
+      return this.interrupted(ended.incident, ended.refusal.message);
     }
-    const at = clock.now();
-    incident = await this.doc.mutate((cur) => {
-      cur.state = outcome;
-      const ex = cur.execution!;
-      ex.finishedAt = at;
-      if (failure) ex.failure = failure;
-      if (outcome === 'succeeded') {
-        ex.rolloutCompleteAt ??= at;
-        ex.recoveredAt = at;
-      }
-    });
+    const incident = ended.incident;
+    const at = incident.execution?.finishedAt ?? clock.now();
     metrics.rollbacks.inc({ service: incident.service, result: outcome });
-    if (outcome !== 'cancelled') await startCooldown(this.deps, incident, outcome, at, this.log);
+    if (outcome !== 'cancelled') await startCooldown(this.deps.hooks, incident, outcome, at, this.log);
     if (outcome === 'succeeded')
       metrics.timeToRollback.observe(
         { service: incident.service },
@@ -379,7 +369,7 @@ export class IncidentRun {
     this.progress.changed(incident);
     await this.progress.close();
     try {
-      await this.deps.onFinished?.(incident);
+      await this.deps.hooks?.onFinished?.(incident);
     } catch (err) {
       this.log.warn({ err }, 'onFinished hook failed');
     }
@@ -388,7 +378,7 @@ export class IncidentRun {
 
   private async auditUnavailable(incident: Incident, err: unknown, what: string): Promise<RunOutcome> {
     this.log.error(
-      { err: asRollbotError(err).message, what },
+      { err: typeof err === 'string' ? err : asRollbotError(err).message, what },
       'audit record could not be written: nothing done, left for a later resume',
     );
     return { status: 'interrupted', incident, reason: `audit unavailable before ${what}` };
@@ -424,7 +414,7 @@ export class IncidentRun {
   private async pollCancel(): Promise<void> {
     if (!this.currentReadOnly || this.stepAbort.signal.aborted) return;
     try {
-      const incident = await this.deps.repo.get(this.incidentId);
+      const incident = await this.deps.records.repo.get(this.incidentId);
       const by = incident?.execution?.cancelRequested;
       if (by && this.currentReadOnly)
         this.stepAbort.abort(new RollbotError('cancelled', `cancelled by ${by.name ?? by.id}`));

@@ -1,65 +1,53 @@
 /**
- * What /readyz checks: the instance can do its work. Redis (every action needs it), Slack (the
- * bot token still authenticates: auth.test) and Kubernetes (the API server answers with these
- * credentials: GET /version). The remote probes are cached — a kubelet probing every few seconds
- * on every replica must not become load on Slack or the API server — and each has a timeout, so a
- * hung dependency makes /readyz say so instead of hanging the probe.
+ * How /readyz asks its checks (health.ts): each with a timeout, so a hung dependency makes
+ * /readyz say so instead of hanging the kubelet's probe (timeoutSeconds 3 in deploy/), and with a
+ * cache per check, so kubelets probing every few seconds on every replica are no load on Slack or
+ * the API server. A failure is kept shorter than a success, so recovery shows soon; concurrent
+ * probes share one run.
  */
 import type { Clock } from '../core/clock.js';
 import { RollbotError } from '../core/errors.js';
 
 export interface ReadinessCheck {
   name: string;
+  /** Resolves when ready; throws (or rejects) with the reason otherwise. */
+  check: () => Promise<void>;
+  /** How long an answer is reused (default 0: asked on every probe, e.g. a Redis PING). */
+  cacheMs?: number;
+}
+
+export interface CheckResult {
+  name: string;
   ok: boolean;
   reason?: string;
 }
 
-export interface Probe {
-  name: string;
-  /** Resolves when healthy; rejects with what is wrong. */
-  run(): Promise<void>;
-  /** How long an answer is reused (0 = ask every time). */
-  cacheMs: number;
-}
-
-export interface ReadinessOptions {
-  probes: Probe[];
+export interface ProbeOptions {
   clock: Pick<Clock, 'now'>;
-  /** A failure is reused for at most this long, so recovery shows soon (default 5 s). */
+  /** A failure is reused for at most this long (default 5 s). */
   failureCacheMs?: number;
-  /** Per probe (default 3 s). */
+  /** Per check (default 2 s: under the kubelet's 3 s, so the answer names the slow dependency). */
   timeoutMs?: number;
-  /** Checks that need no I/O (shutdown), evaluated on every call. */
-  local?: () => ReadinessCheck[];
 }
 
-interface Cached {
-  at: number;
-  result: ReadinessCheck;
+function reasonOf(err: unknown): string {
+  if (err instanceof RollbotError) return err.operatorMessage;
+  return err instanceof Error ? err.message : String(err);
 }
 
-async function withTimeout(probe: Probe, timeoutMs: number): Promise<ReadinessCheck> {
+async function withTimeout(c: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<ReadinessCheck>((resolve) => {
+  const late = new Promise<CheckResult>((resolve) => {
     timer = setTimeout(
-      () => resolve({ name: probe.name, ok: false, reason: `no answer within ${timeoutMs} ms` }),
+      () => resolve({ name: c.name, ok: false, reason: `no answer within ${timeoutMs} ms` }),
       timeoutMs,
     );
   });
   try {
     return await Promise.race([
-      probe.run().then(
-        (): ReadinessCheck => ({ name: probe.name, ok: true }),
-        (err: unknown): ReadinessCheck => ({
-          name: probe.name,
-          ok: false,
-          reason:
-            err instanceof RollbotError
-              ? err.operatorMessage
-              : err instanceof Error
-                ? err.message
-                : String(err),
-        }),
+      c.check().then(
+        (): CheckResult => ({ name: c.name, ok: true }),
+        (err: unknown): CheckResult => ({ name: c.name, ok: false, reason: reasonOf(err) }),
       ),
       late,
     ]);
@@ -68,29 +56,28 @@ async function withTimeout(probe: Probe, timeoutMs: number): Promise<ReadinessCh
   }
 }
 
-/** The /readyz check list: cached remote probes, one in-flight run per probe, then local checks. */
-export function readiness(opts: ReadinessOptions): () => Promise<ReadinessCheck[]> {
-  const cache = new Map<string, Cached>();
-  const inFlight = new Map<string, Promise<ReadinessCheck>>();
+/** Runs the checks (cached, bounded, one in flight per check) and returns their results in order. */
+export function probeChecks(checks: ReadinessCheck[], opts: ProbeOptions): () => Promise<CheckResult[]> {
+  const cache = new Map<string, { at: number; result: CheckResult }>();
+  const inFlight = new Map<string, Promise<CheckResult>>();
   const failureCacheMs = opts.failureCacheMs ?? 5_000;
-  const timeoutMs = opts.timeoutMs ?? 3_000;
+  const timeoutMs = opts.timeoutMs ?? 2_000;
 
-  const check = (probe: Probe): Promise<ReadinessCheck> => {
-    const now = opts.clock.now();
-    const hit = cache.get(probe.name);
-    const ttl = hit?.result.ok ? probe.cacheMs : Math.min(probe.cacheMs, failureCacheMs);
-    if (hit && now - hit.at < ttl) return Promise.resolve(hit.result);
-    const running = inFlight.get(probe.name);
+  const probe = (c: ReadinessCheck): Promise<CheckResult> => {
+    const hit = cache.get(c.name);
+    const cacheMs = c.cacheMs ?? 0;
+    const ttl = hit?.result.ok ? cacheMs : Math.min(cacheMs, failureCacheMs);
+    if (hit && opts.clock.now() - hit.at < ttl) return Promise.resolve(hit.result);
+    const running = inFlight.get(c.name);
     if (running) return running;
-    const run = withTimeout(probe, timeoutMs)
+    const run = withTimeout(c, timeoutMs)
       .then((result) => {
-        cache.set(probe.name, { at: opts.clock.now(), result });
+        cache.set(c.name, { at: opts.clock.now(), result });
         return result;
       })
-      .finally(() => inFlight.delete(probe.name));
-    inFlight.set(probe.name, run);
+      .finally(() => inFlight.delete(c.name));
+    inFlight.set(c.name, run);
     return run;
   };
-
-  return async () => [...(await Promise.all(opts.probes.map(check))), ...(opts.local?.() ?? [])];
+  return () => Promise.all(checks.map(probe));
 }

@@ -2,11 +2,16 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { asRollbotError, httpStatusFor } from '../core/errors.js';
+import { requestIdFrom, withRequestId } from '../log/request-context.js';
+
+/** Health probes and metric scrapes arrive every few seconds: their lines are debug. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * rollbot's HTTP server: a small route table in front of Bolt's request listener. One server
  * serves Slack (/slack/events), alert webhooks, health, readiness and metrics, so one port and
- * one graceful shutdown cover all of them.
+ * one graceful shutdown cover all of them. Every request gets an id (`x-request-id`: kept from
+ * the caller when sane, else new; echoed in the reply) that every log line written for it carries.
  */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -60,10 +65,7 @@ export function createHttpServer(routes: Route[], log: Logger, timeouts: HttpTim
     requestTimeout,
     connectionsCheckingInterval: timeouts.checkIntervalMs ?? 1000,
   };
-  const server = createServer(serverOptions, async (req, res) => {
-    inFlight++;
-    res.on('close', () => inFlight--);
-    const path = (req.url ?? '/').split('?')[0]!;
+  const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const matches = routes.filter((r) => r.path === path);
     const route = matches.find((r) => r.method === '*' || r.method === req.method);
     try {
@@ -86,6 +88,28 @@ export function createHttpServer(routes: Route[], log: Logger, timeouts: HttpTim
           : { error: e.code, reason: e.message },
       );
     }
+  };
+  const server = createServer(serverOptions, (req, res) => {
+    inFlight++;
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? '/').split('?')[0]!;
+    const reqId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', reqId);
+    withRequestId(reqId, () => {
+      // One line per request, as pino-http writes it; probes and scrapes only at debug.
+      res.on('close', () => {
+        inFlight--;
+        const line = {
+          req: { method: req.method, path },
+          res: { statusCode: res.statusCode },
+          responseTime: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        };
+        if (QUIET_PATHS.has(path) && res.statusCode < 500) log.debug(line, 'request completed');
+        else log.info(line, 'request completed');
+      });
+      void handle(req, res, path);
+    });
   });
   server.keepAliveTimeout = 5000;
   // A client that sends garbage or resets mid-request is answered by Node (400/431) or dropped;

@@ -11,16 +11,23 @@ export type IncidentState =
   | 'failed'
   | 'cancelled'
   | 'dismissed'
-  | 'expired'; // proposal TTL passed, or superseded by a fresh proposal (stale plan)
+  | 'superseded' // replaced by a fresh proposal (stale plan, or a request that can be approved)
+  | 'expired'; // proposal TTL passed unapproved
 
-export const OPEN_STATES: readonly IncidentState[] = ['proposed', 'approved', 'running'];
-export const FINAL_STATES: readonly IncidentState[] = [
+/** Every state, in lifecycle order (lifecycle.ts holds the moves between them). */
+export const STATES: readonly IncidentState[] = [
+  'proposed',
+  'approved',
+  'running',
   'succeeded',
   'failed',
   'cancelled',
   'dismissed',
+  'superseded',
   'expired',
 ];
+export const OPEN_STATES: readonly IncidentState[] = ['proposed', 'approved', 'running'];
+export const FINAL_STATES: readonly IncidentState[] = STATES.filter((s) => !OPEN_STATES.includes(s));
 
 export interface Person {
   id: string;
@@ -32,6 +39,19 @@ export interface RevisionInfo {
   images: string[];
   changeCause?: string | undefined;
   createdAt?: string | undefined;
+  /** Content hash of the pod template (kube/template.ts): how a suspect revision is recognised. */
+  templateHash?: string | undefined;
+}
+
+/** Why a revision is suspect: it was live when this alert fired (suspects.ts). */
+export interface SuspectMark {
+  alert: string;
+  at: number;
+}
+
+/** A revision on-call could name with `/rollback <service> to N` (shown when a request cannot be approved). */
+export interface RevisionChoice extends RevisionInfo {
+  suspect?: SuspectMark | undefined;
 }
 
 export interface CommitInfo {
@@ -55,6 +75,12 @@ export interface IncidentPlan {
   targetMissingReason?: string | undefined;
   /** kubectl would skip: the target already runs. */
   noop?: string | undefined;
+  /** The target was named explicitly although it is suspect: the proposal says why. */
+  targetSuspect?: SuspectMark | undefined;
+  /** Newer revisions passed over because they are suspect (never proposed by default). */
+  skippedSuspects?: RevisionChoice[] | undefined;
+  /** Every revision in the history but the current one, newest first (capped). */
+  choices?: RevisionChoice[] | undefined;
   commits: CommitInfo[];
   /** e.g. "12 more commits not shown", "no repository configured", "compare failed: …". */
   commitsNote?: string | undefined;
@@ -129,6 +155,14 @@ export interface Incident {
   closedBy?: Person | undefined;
   closeReason?: string | undefined;
   supersededBy?: string | undefined;
+  /** After a dismissal: re-sends of this incident's alerts stay quiet until then. */
+  quietUntil?: number | undefined;
+  /** An alert-born proposal the request gate refused (freeze, cooldown): shown on it, no Approve. */
+  blocked?: { reason: string; message: string; until?: number | undefined } | undefined;
+  /** A transition whose audit record is being written (transitions.ts); nothing else moves meanwhile. */
+  lock?: TransitionLock | undefined;
+  /** Id of the last transition applied (its audit record carries the same id). */
+  lastTransition?: string | undefined;
   execution?:
     | {
         owner?: string | undefined;
@@ -136,6 +170,8 @@ export interface Incident {
         finishedAt?: number | undefined;
         steps: StepRecord[];
         cancelRequested?: (Person & { at: number }) | undefined;
+        /** How a cancelled run left the cluster, in words (lifecycle.ts describeStop). */
+        stopped?: StopSummary | undefined;
         failure?: { step?: string | undefined; message: string; hint?: string | undefined } | undefined;
         resumedCount?: number | undefined;
         rolloutCompleteAt?: number | undefined;
@@ -143,6 +179,41 @@ export interface Incident {
       }
     | undefined;
   postmortem?: { url?: string | undefined; postedAt?: number | undefined } | undefined;
+}
+
+/** What a cancelled run did before it stopped: the same words go to the message, audit and postmortem. */
+export interface StopSummary {
+  /** The Deployment was changed (the undo applied) before the stop. */
+  changedCluster: boolean;
+  summary: string;
+  next: string;
+}
+
+export interface TransitionLock {
+  id: string;
+  at: number;
+  event: string;
+  /** The fields the transition sets once its audit record is stored. */
+  changes: IncidentChanges;
+  /** The audit record being written (re-checked by recovery after a crash). */
+  audit: { action: string; actor: AuditActorRef; details: Record<string, unknown> };
+}
+
+export type AuditActorRef =
+  { type: 'user'; id: string; name?: string | undefined } | { type: 'system'; name?: string | undefined };
+
+type Execution = NonNullable<Incident['execution']>;
+
+/** Top-level fields a transition replaces; `execution` fields are merged one level deep. */
+export type IncidentChanges = Partial<
+  Omit<Incident, 'id' | 'service' | 'execution' | 'lock' | 'runbook' | 'plan'>
+> & { execution?: Partial<Execution> | undefined };
+
+export function withChanges(incident: Incident, changes: IncidentChanges): Incident {
+  const { execution, ...top } = changes;
+  const next: Incident = { ...incident, ...top };
+  if (execution) next.execution = { ...(incident.execution ?? { steps: [] }), ...execution };
+  return next;
 }
 
 export function isOpen(incident: Incident): boolean {

@@ -1,6 +1,6 @@
 import type { RollbotError } from '../core/errors.js';
 import type { Runbook } from '../runbooks/schema.js';
-import type { Incident, IncidentPlan, Person } from './incident.js';
+import type { Incident, IncidentPlan } from './incident.js';
 
 /**
  * What the incident domain needs from the outside world, as interfaces. Adapters implement them
@@ -51,8 +51,6 @@ export interface Directory {
 export interface ExecutionStarter {
   /** Starts (or resumes) executing an approved incident in the background. */
   start(incidentId: string): void;
-  /** Asks a running execution to stop between steps. */
-  cancel(incidentId: string, by: Person): Promise<void>;
 }
 
 export interface AuditSink {
@@ -64,4 +62,6 @@ export interface AuditSink {
     service?: string | undefined;
     details?: Record<string, unknown> | undefined;
   }): Promise<unknown>;
+  /** Records of one incident, oldest first (resolving a stale transition lock reads them). */
+  read(filter: { incidentId: string }): Promise<{ action: string; details: Record<string, unknown> }[]>;
 }

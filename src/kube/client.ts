@@ -1,12 +1,14 @@
 /**
- * The one place rollbot builds Kubernetes clients. Config comes, in order, from inline YAML, a
+ * The one place rollbot builds its Kubernetes client. Config comes, in order, from inline YAML, a
  * kubeconfig path, the in-cluster service account, or `loadFromDefault()` (KUBECONFIG,
- * ~/.kube/config, in-cluster) — the same lookup kubectl does.
+ * ~/.kube/config, in-cluster) — the same lookup kubectl does. Every request and watch is logged
+ * (debug: method, path, status, ms), as kubectl's `-v=6` does.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { RollbotError } from '../core/errors.js';
+import type { Logger } from '../log/logger.js';
 import { RawKube } from './raw.js';
 
 export interface KubeClientOptions {
@@ -16,14 +18,14 @@ export interface KubeClientOptions {
   inCluster?: boolean | undefined;
   /** Per-request timeout for non-watch calls (default 30 s). */
   requestTimeoutMs?: number | undefined;
+  /** Where request lines go (debug level); none: not logged. */
+  log?: Logger | undefined;
 }
 
 export interface KubeClients {
+  /** For watches (client-node's Watch applies its credentials and TLS). */
   kc: KubeConfig;
-  /** Typed clients for callers that only read (typed models drop unknown fields: never write back from them). */
-  apps: AppsV1Api;
-  core: CoreV1Api;
-  /** Raw JSON requests: read-modify-write of pod templates goes through here. */
+  /** Raw JSON requests: typed models drop unknown fields, so every read and write goes through here. */
   raw: RawKube;
 }
 
@@ -102,8 +104,11 @@ export function createKubeClients(opts: KubeClientOptions = {}): KubeClients {
   const kc = loadKubeConfig(opts);
   return {
     kc,
-    apps: kc.makeApiClient(AppsV1Api),
-    core: kc.makeApiClient(CoreV1Api),
-    raw: new RawKube(kc, opts.requestTimeoutMs, noConfigFound(kc, opts)),
+    raw: new RawKube(
+      kc,
+      opts.requestTimeoutMs,
+      opts.log?.child({ component: 'kube' }),
+      noConfigFound(kc, opts),
+    ),
   };
 }

@@ -6,7 +6,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { systemClock } from '../core/clock.js';
 import { RollbotError } from '../core/errors.js';
+import type { Logger } from '../log/logger.js';
+import { retrying } from '../core/retry.js';
 import { errorFromStatus, type KubeAction, type KubeStatus, networkError } from './errors.js';
 
 export interface RawRequest {
@@ -27,6 +30,8 @@ export class RawKube {
   constructor(
     private readonly kc: KubeConfig,
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    /** Request lines (debug), for this client's requests and its watches. */
+    readonly log?: Logger | undefined,
     /** Set when there is no usable config at all: every request fails with it. */
     private readonly unconfigured?: RollbotError | undefined,
   ) {}
@@ -48,18 +53,16 @@ export class RawKube {
   async request<T>(req: RawRequest): Promise<T> {
     if (this.unconfigured) throw this.unconfigured;
     if (req.method !== 'GET') return this.once<T>(req);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once<T>(req);
-      } catch (err) {
-        const retryable =
-          err instanceof RollbotError &&
-          err.code === 'upstream_failed' &&
-          err.details?.['retryable'] === true;
-        if (!retryable || attempt >= READ_ATTEMPTS || req.signal?.aborted) throw err;
-        await new Promise((r) => setTimeout(r, READ_BACKOFF_MS * 2 ** (attempt - 1)));
-      }
-    }
+    return retrying(() => this.once<T>(req), {
+      attempts: READ_ATTEMPTS,
+      baseMs: READ_BACKOFF_MS,
+      normalise: (err) => err,
+      retryable: (err) =>
+        err instanceof RollbotError && err.code === 'upstream_failed' && err.details?.['retryable'] === true,
+      // The wait itself is not cut short: the next attempt sees the abort and says "cancelled".
+      sleep: (ms) => systemClock.sleep(ms),
+      signal: req.signal,
+    });
   }
 
   private async once<T>(req: RawRequest): Promise<T> {
@@ -75,13 +78,22 @@ export class RawKube {
       headers['Content-Length'] = String(payload.length);
     }
     let res: { status: number; text: string };
+    const started = Date.now();
     try {
       res = await send(
         url,
         { method: req.method, headers, agent: init.agent, timeoutMs: this.timeoutMs, signal: req.signal },
         payload,
       );
+      this.log?.debug(
+        { method: req.method, path: req.path, status: res.status, ms: Date.now() - started },
+        'kubernetes request',
+      );
     } catch (err) {
+      this.log?.debug(
+        { method: req.method, path: req.path, err: (err as Error).message, ms: Date.now() - started },
+        'kubernetes request failed',
+      );
       if (req.signal?.aborted)
         throw new RollbotError('cancelled', `cancelled: ${req.action.verb} ${req.action.resource}`, {
           cause: err,

@@ -178,6 +178,7 @@ export function waitRollout(
     const startWatch = async (): Promise<void> => {
       if (finished) return;
       let expired = false;
+      raw.log?.debug({ path: deploymentPath(namespace), name, resourceVersion: lastRv }, 'kubernetes watch');
       controller = await watch.watch(
         deploymentPath(namespace),
         { fieldSelector: `metadata.name=${name}`, resourceVersion: lastRv, allowWatchBookmarks: true },
@@ -206,6 +207,7 @@ export function waitRollout(
             return fail(errorFromStatus(code, { message: (err as Error).message }, watchAction));
           }
           // The stream ended (server timeout, network blip, 410 Gone): watch again.
+          raw.log?.debug({ name, status: code, expired }, 'kubernetes watch ended; watching again');
           scheduleRewatch(expired || code === 410);
         },
       );

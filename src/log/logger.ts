@@ -1,10 +1,12 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
+import { currentRequestId } from './request-context.js';
 
 export type { Logger } from 'pino';
 
 /**
  * Paths pino censors wherever they appear in a log line: tokens, secrets, passwords and
- * authorization headers (invariant 7: secrets never reach logs). test/log checks a full run.
+ * authorization headers (invariant 7: secrets never reach logs). test/security/secrets.test.ts
+ * checks every line of a full run.
  */
 export const REDACT_PATHS = [
   'token',
@@ -45,6 +47,11 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Every line written while an HTTP request is handled names it (src/log/request-context.ts).
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId === undefined ? {} : { reqId };
+      },
     },
     opts.destination,
   );

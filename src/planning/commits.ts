@@ -31,7 +31,14 @@ export async function revertedCommits(
   const base = repository.refFromTag.replaceAll('{tag}', targetTag);
   const head = repository.refFromTag.replaceAll('{tag}', currentTag);
   try {
-    const res = await github.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}` });
+    // The commit list is a courtesy in the proposal: one retry of a 5xx, not the client's three
+    // (1 s + 4 s + 9 s would hold the proposal back while on-call waits for it).
+    const res = await github.rest.repos.compareCommitsWithBasehead({
+      owner,
+      repo,
+      basehead: `${base}...${head}`,
+      request: { retries: 1 },
+    });
     const all = res.data.commits.map((c) => ({
       sha: c.sha,
       message: c.commit.message.split('\n')[0] ?? '',

@@ -20,7 +20,14 @@ export type RefusalReason =
   | 'freeze';
 
 export type Decision =
-  { ok: true; complete: boolean } | { ok: false; reason: RefusalReason; message: string };
+  | { ok: true; complete: boolean }
+  | {
+      ok: false;
+      reason: RefusalReason;
+      message: string;
+      /** Freeze and cooldown: what blocks, and until when (absent for weekly windows). */
+      blockedBy?: { what: string; until?: number | undefined } | undefined;
+    };
 
 export interface ApprovalFacts {
   now: number;
@@ -60,6 +67,7 @@ export function requestGate(
         `${runbook.service} is in its cooldown until ${fmt(c.until)}: it was rolled back at ${fmt(c.finishedAt)} ` +
         `(incident ${c.incidentId}, ${c.result}). Repeated rollbacks hide the real cause; if this cannot wait, ` +
         `use \`/rollback ${runbook.service} --emergency because …\` (break-glass, audited).`,
+      blockedBy: { what: `the cooldown after incident ${c.incidentId} (${c.result})`, until: c.until },
     };
   }
   const freeze = activeFreeze(runbook.approval.freeze, facts.now);
@@ -70,24 +78,45 @@ export function requestGate(
       message:
         `${runbook.service} is in a change freeze (${freeze.reason}). Rollbacks are refused until it ends; ` +
         `for an emergency use \`/rollback ${runbook.service} --emergency because …\` (break-glass, audited).`,
+      blockedBy: {
+        what: /freeze$/i.test(freeze.reason) ? `the ${freeze.reason}` : `the freeze (${freeze.reason})`,
+        until: 'to' in freeze ? Date.parse(freeze.to) : undefined,
+      },
     };
   }
   return { ok: true, complete: false };
 }
 
-export function decideApproval(
+/** The refusal for someone outside the approvers of this proposal (break-glass ones for an emergency). */
+export function approverRefusal(
   incident: Incident,
   runbook: Runbook,
-  user: Person,
-  facts: ApprovalFacts,
-): Decision {
-  if (incident.state !== 'proposed') {
+  userId: string,
+  groupMembers: ApprovalFacts['groupMembers'],
+): Extract<Decision, { ok: false }> | undefined {
+  if (incident.emergency) {
+    const bg = runbook.approval.breakGlass;
+    if (bg && isApprover(bg.approvers, userId, groupMembers)) return undefined;
     return {
       ok: false,
-      reason: 'not_proposed',
-      message: `This proposal is ${incident.state}; there is nothing to approve.`,
+      reason: 'not_breakglass_approver',
+      message: `This is a break-glass rollback: only ${bg ? describeApprovers(bg.approvers) : 'nobody (the runbook names no break-glass approvers)'} may approve it.`,
     };
   }
+  if (isApprover(runbook.approval.approvers, userId, groupMembers)) return undefined;
+  return {
+    ok: false,
+    reason: 'not_approver',
+    message: `You are not an approver for ${incident.service}. Approvers: ${describeApprovers(runbook.approval.approvers)}. Ask one of them.`,
+  };
+}
+
+/** Whether the proposal can be approved at all: a target, nothing blocking it, inside its TTL. */
+export function approvableRefusal(
+  incident: Incident,
+  runbook: Runbook,
+  now: number,
+): Extract<Decision, { ok: false }> | undefined {
   if (!incident.plan.target || incident.plan.noop) {
     return {
       ok: false,
@@ -95,29 +124,28 @@ export function decideApproval(
       message: `Nothing to approve: ${incident.plan.targetMissingReason ?? incident.plan.noop ?? 'no rollback target'}.`,
     };
   }
-  if (facts.now > incident.createdAt + runbook.approval.proposalTtl) {
+  if (now > incident.createdAt + runbook.approval.proposalTtl) {
     return {
       ok: false,
       reason: 'expired',
       message: `This proposal expired at ${fmt(incident.createdAt + runbook.approval.proposalTtl)}. Run \`/rollback ${incident.service}\` for a fresh one.`,
     };
   }
-  if (incident.emergency) {
-    const bg = runbook.approval.breakGlass;
-    if (!bg || !isApprover(bg.approvers, user.id, facts.groupMembers)) {
-      return {
-        ok: false,
-        reason: 'not_breakglass_approver',
-        message: `This is a break-glass rollback: only ${bg ? describeApprovers(bg.approvers) : 'nobody (the runbook names no break-glass approvers)'} may approve it.`,
-      };
-    }
-  } else if (!isApprover(runbook.approval.approvers, user.id, facts.groupMembers)) {
-    return {
-      ok: false,
-      reason: 'not_approver',
-      message: `You are not an approver for ${incident.service}. Approvers: ${describeApprovers(runbook.approval.approvers)}. Ask one of them.`,
-    };
-  }
+  return undefined;
+}
+
+/**
+ * What an approver's click may still be refused for, once they are an approver: two-person
+ * rule, a second click, the request gate (cooldown, freeze) at approval time.
+ */
+export function approvalGuard(
+  incident: Incident,
+  runbook: Runbook,
+  user: Person,
+  facts: ApprovalFacts,
+): Decision {
+  const unapprovable = approvableRefusal(incident, runbook, facts.now);
+  if (unapprovable) return unapprovable;
   if (incident.requester?.id === user.id && !runbook.approval.requesterMayApprove) {
     return {
       ok: false,
@@ -136,4 +164,26 @@ export function decideApproval(
   if (!gate.ok) return gate;
   const required = incident.emergency ? 1 : runbook.approval.required;
   return { ok: true, complete: incident.approvals.length + 1 >= required };
+}
+
+/** The whole approval decision on a snapshot (lifecycle.ts applies the same pieces in its table order). */
+export function decideApproval(
+  incident: Incident,
+  runbook: Runbook,
+  user: Person,
+  facts: ApprovalFacts,
+): Decision {
+  if (incident.state !== 'proposed') {
+    return {
+      ok: false,
+      reason: 'not_proposed',
+      message: `This proposal is ${incident.state}; there is nothing to approve.`,
+    };
+  }
+  const unapprovable = approvableRefusal(incident, runbook, facts.now);
+  if (unapprovable) return unapprovable;
+  return (
+    approverRefusal(incident, runbook, user.id, facts.groupMembers) ??
+    approvalGuard(incident, runbook, user, facts)
+  );
 }

@@ -50,6 +50,16 @@ export function postmortemInput(incident: Incident, timeline: AuditRecord[]): Po
     namespace: incident.plan.namespace,
     deployment: incident.plan.deployment,
     result,
+    stopped: exec?.stopped
+      ? defined({
+          by: incident.closedBy
+            ? defined({ id: incident.closedBy.id, name: incident.closedBy.name })
+            : undefined,
+          summary: exec.stopped.summary,
+          next: exec.stopped.next,
+          changedCluster: exec.stopped.changedCluster,
+        })
+      : undefined,
     failureReason: exec?.failure
       ? `${exec.failure.step ? `step ${exec.failure.step}: ` : ''}${exec.failure.message}`
       : undefined,

@@ -48,6 +48,8 @@ export interface PostmortemInput {
   cluster?: string;
   result: 'succeeded' | 'failed' | 'cancelled';
   failureReason?: string;
+  /** A cancelled run: who stopped it, what it had done (same words as the message and audit), what next. */
+  stopped?: { by?: Person; summary: string; next: string; changedCluster: boolean };
   alert?: {
     name: string;
     summary?: string;

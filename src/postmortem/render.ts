@@ -46,9 +46,9 @@ export function renderPostmortem(input: PostmortemInput, opts: { limit?: number 
 }
 
 function title(i: PostmortemInput): string {
-  const what = { succeeded: 'rolled back', failed: 'rollback failed', cancelled: 'rollback cancelled' }[
-    i.result
-  ];
+  const what = i.stopped
+    ? 'rollback stopped'
+    : { succeeded: 'rolled back', failed: 'rollback failed', cancelled: 'rollback cancelled' }[i.result];
   const alert = i.alert ? ` after ${i.alert.name}` : '';
   return `# Postmortem: ${i.service} ${what}${alert} (${i.incidentId})`;
 }
@@ -90,6 +90,10 @@ function summary(i: PostmortemInput): string {
     s.push(
       `The rollback **failed**${i.failureReason ? `: ${i.failureReason}` : ''} (finished ${utc(t.finished)}).`,
     );
+  } else if (i.stopped) {
+    s.push(
+      `The rollback was **stopped**${i.stopped.by ? ` by ${person(i.stopped.by)}` : ''} at ${utc(t.finished)}: ${i.stopped.summary}. Next: ${i.stopped.next}.`,
+    );
   } else {
     s.push(
       `The rollback was **cancelled**${i.failureReason ? `: ${i.failureReason}` : ''} (finished ${utc(t.finished)}).`,
@@ -103,7 +107,7 @@ function impact(i: PostmortemInput): string {
   const end = t.recovered ?? t.verificationPassed;
   const lines = [
     `- **Start** (alert first seen): ${utc(t.alertFirstSeen)}`,
-    `- **End** (recovered): ${end ? utc(end) : i.result === 'succeeded' ? 'n/a' : 'not recovered by the rollback'}`,
+    `- **End** (recovered): ${end ? utc(end) : i.result === 'succeeded' ? 'n/a' : i.stopped?.changedCluster ? 'unknown — the rollback was stopped after the undo and verification did not run' : 'not recovered by the rollback'}`,
     `- **Duration**: ${between(t.alertFirstSeen, end)}`,
   ];
   if (i.alert) {

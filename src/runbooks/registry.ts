@@ -86,6 +86,19 @@ export class RunbookRegistry {
     );
   }
 
+  /** From where the config says: a directory, or a GitHub repository (which needs a client). */
+  static async load(
+    source: { dir: string; github?: GitHubRunbookLocation | undefined },
+    octokit: Octokit | undefined,
+  ): Promise<RunbookRegistry> {
+    if (!source.github) return RunbookRegistry.fromDir(source.dir);
+    if (!octokit)
+      throw new RollbotError('config_invalid', 'RUNBOOKS_GITHUB_REPO is set but GITHUB_TOKEN is not', {
+        hint: 'set GITHUB_TOKEN',
+      });
+    return RunbookRegistry.fromGitHub(octokit, source.github);
+  }
+
   private static checked(
     loaded: { runbooks: LoadedRunbook[]; errors: LintError[] },
     hint: string,

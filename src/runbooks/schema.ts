@@ -99,25 +99,39 @@ const weeklyFreeze = z.strictObject({
   reason: z.string().min(1).describe('shown to whoever is refused'),
 });
 
-const approval = z.strictObject({
-  approvers: approvers.describe('who may approve a rollback'),
-  required: z.number().int().min(1).default(1).describe('distinct approvers needed'),
-  requesterMayApprove: z
-    .boolean()
-    .optional()
-    .describe('may the requester approve their own rollback? default: false in production, true elsewhere'),
-  breakGlass: z
-    .strictObject({ approvers: approvers.describe('who may force an emergency rollback') })
-    .optional()
-    .describe('emergency path: one approval from these people, ignores cooldown and freezes, loudly audited'),
-  cooldown: duration('no new rollback of this service this long after one (default 30m)').prefault('30m'),
-  cooldownAfterFailure: duration('cooldown after a failed rollback (default 10m)').prefault('10m'),
-  proposalTtl: duration('an unapproved proposal expires after this (default 2h)').prefault('2h'),
-  freeze: z
-    .array(z.union([absoluteFreeze, weeklyFreeze]))
-    .default([])
-    .describe('windows in which rollbacks are refused (break-glass excepted)'),
-});
+const DAY_MS = 24 * 3_600_000;
+
+const approval = z
+  .strictObject({
+    approvers: approvers.describe('who may approve a rollback'),
+    required: z.number().int().min(1).default(1).describe('distinct approvers needed'),
+    requesterMayApprove: z
+      .boolean()
+      .optional()
+      .describe('may the requester approve their own rollback? default: false in production, true elsewhere'),
+    breakGlass: z
+      .strictObject({ approvers: approvers.describe('who may force an emergency rollback') })
+      .optional()
+      .describe(
+        'emergency path: one approval from these people, ignores cooldown and freezes, loudly audited',
+      ),
+    cooldown: duration('no new rollback of this service this long after one (default 30m)').prefault('30m'),
+    cooldownAfterFailure: duration('cooldown after a failed rollback (default 10m)').prefault('10m'),
+    proposalTtl: duration('an unapproved proposal expires after this (default 2h)').prefault('2h'),
+    dismissalWindow: duration(
+      'after a proposal is dismissed, re-sends of the same alert stay quiet this long (default 30m)',
+    ).prefault('30m'),
+    freeze: z
+      .array(z.union([absoluteFreeze, weeklyFreeze]))
+      .default([])
+      .describe('windows in which rollbacks are refused (break-glass excepted)'),
+  })
+  .refine((a) => a.dismissalWindow <= DAY_MS, {
+    message:
+      'dismissalWindow is longer than a day: a dismissed alert that keeps firing would stay silent all that time',
+    path: ['dismissalWindow'],
+    params: { hint: "keep it near Alertmanager's repeat_interval (4h by default); 30m is the default" },
+  });
 
 const repository = z.strictObject({
   github: githubRepo.describe('repository the image is built from'),

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import { App, HTTPReceiver, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { Logger } from 'pino';
 import type { Person } from '../incidents/incident.js';
+import { createSlackClient, slackClientOptions, slackLogger } from './client.js';
 
 /**
  * Bolt, configured for rollbot: HTTP mode behind our own server (Bolt's signature check is off
@@ -17,6 +17,8 @@ export interface InteractionHandlers {
   command(cmd: { text: string; user: Person; channel: string; respond: Respond }): Promise<void>;
   approve(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
   dismiss(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
+  /** The confirmed button of `/rollback cancel`. */
+  cancel(incidentId: string, user: Person, channel: string, respond: Respond): Promise<void>;
 }
 
 export interface BoltSetup {
@@ -25,20 +27,6 @@ export interface BoltSetup {
   requestListener?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function boltLogger(log: Logger): BoltLogger {
-  const child = log.child({ component: 'bolt' });
-  let level = LogLevel.INFO;
-  return {
-    debug: (...m) => child.debug(m.join(' ')),
-    info: (...m) => child.info(m.join(' ')),
-    warn: (...m) => child.warn(m.join(' ')),
-    error: (...m) => child.error(m.join(' ')),
-    setLevel: (l) => (level = l),
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }
 
 export function createBolt(opts: {
@@ -51,8 +39,8 @@ export function createBolt(opts: {
   /** Background work started after an ack; tracked so shutdown can wait for it. */
   track: (work: Promise<unknown>) => void;
 }): BoltSetup {
-  const logger = boltLogger(opts.log);
-  const clientOptions = { ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}), retryConfig: { retries: 2 } };
+  const logger: BoltLogger = slackLogger(opts.log, 'bolt');
+  const clientOptions = { ...slackClientOptions({ apiUrl: opts.apiUrl, log: opts.log }), logger };
   const socket = Boolean(opts.appToken);
   const receiver = socket
     ? new SocketModeReceiver({ appToken: opts.appToken!, logger })
@@ -65,7 +53,7 @@ export function createBolt(opts: {
   // With only a token, Bolt asks Slack's auth.test on every request, before the ack. Ask once,
   // lazily (Slack being slow must not stop rollbot from starting), and keep the answer; a failed
   // answer is not kept, so the next request asks again.
-  const identityClient = new WebClient(opts.botToken, clientOptions);
+  const identityClient = createSlackClient({ botToken: opts.botToken, apiUrl: opts.apiUrl, log: opts.log });
   let identity:
     Promise<{ botToken: string; botId?: string; botUserId?: string; teamId?: string }> | undefined;
   const authorize = () => {
@@ -101,6 +89,7 @@ export function createBolt(opts: {
   for (const [actionId, handler] of [
     ['rollback_approve', opts.handlers.approve],
     ['rollback_dismiss', opts.handlers.dismiss],
+    ['rollback_cancel', opts.handlers.cancel],
   ] as const) {
     app.action(actionId, async ({ ack, body, action, respond }) => {
       await ack();

@@ -5,19 +5,9 @@
  *   /rollback status [<service>]   /rollback history <service>   /rollback cancel <service>
  *   /rollback help
  */
-export type RollbackCommand =
-  | {
-      kind: 'rollback';
-      service: string;
-      toRevision?: number | undefined;
-      toImageTag?: string | undefined;
-      emergency: boolean;
-      reason?: string | undefined;
-    }
-  | { kind: 'status'; service?: string | undefined }
-  | { kind: 'history'; service: string }
-  | { kind: 'cancel'; service: string }
-  | { kind: 'help' };
+import type { RollbackCommand } from '../incidents/requests.js';
+
+export type { RollbackCommand };
 
 export type ParseResult = { ok: true; command: RollbackCommand } | { ok: false; error: string };
 

@@ -150,6 +150,20 @@ export class WebClientGateway implements SlackGateway {
   }
 }
 
+/**
+ * Who people are, for the approval policy: group membership (undefined when Slack will not say —
+ * a free plan, a missing scope — so the policy falls back to user ids) and display names.
+ */
+export function slackDirectory(slack: SlackGateway): {
+  groupMembers(groupId: string): Promise<string[] | undefined>;
+  displayName(userId: string): Promise<string | undefined>;
+} {
+  return {
+    groupMembers: (groupId) => slack.usergroupMembers(groupId).catch(() => undefined),
+    displayName: (userId) => slack.userName(userId),
+  };
+}
+
 export function slackError(method: string, err: unknown): RollbotError {
   const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; message?: string };
   const slackCode = e.data?.error;

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * 4xx with a JSON reason, or, for a slash command it does not own, a 200 the user reads.
  */
 export const SLACK_COMMAND = '/rollback';
-export const SLACK_ACTIONS = ['rollback_approve', 'rollback_dismiss'] as const;
+export const SLACK_ACTIONS = ['rollback_approve', 'rollback_dismiss', 'rollback_cancel'] as const;
 
 export type SlackPayloadVerdict =
   | { ok: true }

@@ -12,18 +12,23 @@ import type { SlackGateway } from '../slack/gateway.js';
 import type { StepType } from '../runbooks/steps-schema.js';
 import type { EffectLedger } from './effects.js';
 
-export interface StepContext<P = unknown> {
-  incident: Incident;
-  /** The step's id in the runbook (stable across resumes). */
-  stepId: string;
-  /** The step's `with`, placeholders filled in. */
-  params: P;
+/** The external APIs a step may call, each through its one client. */
+export interface StepClients {
   kube: KubeGateway;
   /** Undefined when GitHub is not configured; use `requireGithub(ctx)`. */
   github: Octokit | undefined;
   slack: SlackGateway;
   fetch: typeof fetch;
+  /** Default Prometheus for `prometheus.check` (PROMETHEUS_URL). */
   prometheusUrl?: string | undefined;
+}
+
+export interface StepContext<P = unknown> extends StepClients {
+  incident: Incident;
+  /** The step's id in the runbook (stable across resumes). */
+  stepId: string;
+  /** The step's `with`, placeholders filled in. */
+  params: P;
   clock: Clock;
   log: Logger;
   /** Aborts on step timeout, cancellation or shutdown; pass it to every wait and request. */

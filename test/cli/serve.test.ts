@@ -31,8 +31,8 @@ afterEach(() => {
 });
 
 describe('rollbot serve', () => {
-  // Runs the bundled build that `npm ci` makes (dist/rollbot.mjs), as the image does; the suite
-  // builds first. How fast it starts is a benchmark's question, not a test's (a busy machine).
+  // As `npm ci` leaves it: the bundled build (dist/rollbot.mjs), which bin/rollbot.js runs when fresh.
+  // How fast it starts is a benchmark's question, not a test's (no wall-clock bounds here).
   beforeAll(async () => {
     const build = spawn(process.execPath, [new URL('../../scripts/build.mjs', import.meta.url).pathname], {
       cwd: new URL('../..', import.meta.url).pathname,
@@ -47,7 +47,7 @@ describe('rollbot serve', () => {
     const proc = run({ ROLLBOT_MODE: 'sandbox', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     children.push(proc);
     let health: Response | undefined;
-    while (Date.now() - started < 25_000) {
+    while (Date.now() - started < 10_000) {
       health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
       if (health?.ok) break;
       await new Promise((r) => setTimeout(r, 25));

@@ -11,6 +11,7 @@ import { startBot, type Bot } from '../helpers/bot.js';
 import { ALWAYS_FROZEN, testRunbooks } from '../helpers/runbooks.js';
 import {
   audited,
+  cancelViaSlack,
   incidentUntil,
   proposalMessages,
   resendClick,
@@ -115,7 +116,7 @@ test('non-approver and requester are refused; an approver runs it; then the cool
     { actor: { id: 'U0DAVE' } },
   ]);
   expect(await waitAudited(bot, 'execution.started', 1, { incidentId: emergency.id })).toHaveLength(1);
-  await bot.app.executor.cancel(emergency.id, { id: 'U0DAVE' }).catch(() => undefined);
+  await cancelViaSlack(bot, 'U0DAVE', 'payments-api');
   await incidentUntil(bot, emergency.id, (i) => !['approved', 'running'].includes(i.state), 20_000);
 
   // Every refusal anyone was told is on the record.

@@ -50,6 +50,29 @@ test('`rollbot demo` tells the whole story offline, exits 0, and writes transcri
   expect(postmortem).toContain('## Timeline');
   expect(postmortem).toContain('registry.example.com/payments-api:1.4.2');
   expect(postmortem).toContain('Retry declined charges automatically');
+
+  // The log is pure JSON lines: nothing from Slack's, Bolt's or Octokit's own loggers in between,
+  // and none of their console lines ("[WARN]  web-api:…") on stdout either.
+  const logLines = (await readFile(join(out, 'rollbot.log'), 'utf8')).split('\n').filter((l) => l !== '');
+  const notJson = logLines.filter((l) => {
+    try {
+      return typeof JSON.parse(l) !== 'object';
+    } catch {
+      return true;
+    }
+  });
+  expect(notJson).toEqual([]);
+  expect(run.out).not.toMatch(/^\[(DEBUG|INFO|WARN|ERROR)\]/m);
+  const logs = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  // Every HTTP request into rollbot has one line with its id; the lines written while handling it carry the same id.
+  const requests = logs.filter((l) => l.msg === 'request completed');
+  expect(requests.map((l) => (l.req as { path: string }).path)).toEqual(
+    expect.arrayContaining(['/webhooks/alertmanager', '/slack/events']),
+  );
+  for (const r of requests) expect(r.reqId).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+  expect(new Set(requests.map((r) => r.reqId)).size).toBe(requests.length);
+  const alertRequest = requests.find((l) => (l.req as { path: string }).path === '/webhooks/alertmanager')!;
+  expect(logs.find((l) => l.msg === 'alert batch accepted')).toMatchObject({ reqId: alertRequest.reqId });
 }, 60_000);
 
 test('`rollbot drill payments-api` rehearses the runbook through /rollback and passes', async () => {

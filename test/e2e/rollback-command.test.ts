@@ -7,7 +7,7 @@
 import { alertmanagerGroup, postAlert } from '../helpers/alerts.js';
 import { startBot, type Bot } from '../helpers/bot.js';
 import { testRunbooks } from '../helpers/runbooks.js';
-import { audited, proposalMessages, textOf, toldTo, waitTold } from '../helpers/slack-e2e.js';
+import { audited, cancelViaSlack, proposalMessages, textOf, toldTo, waitTold } from '../helpers/slack-e2e.js';
 
 let bot: Bot;
 beforeEach(async () => {
@@ -104,7 +104,9 @@ test('a /rollback creates the proposal an alert would (requester recorded), join
   expect(status).toMatch(new RegExp(`payments-api\\* — proposed .*requested by <@U0ALICE>.*${incident.id}`));
   await rollback('U0CAROL', 'status checkout-web', /No rollbacks open/);
 
-  await rollback('U0ERIN', 'cancel payments-api', /Cancelled the proposal for payments-api/);
+  expect(await cancelViaSlack(bot, 'U0ERIN', 'payments-api')).toMatch(
+    /Cancelled the proposal for payments-api/,
+  );
   expect(await bot.app.repo.get(incident.id)).toMatchObject({
     state: 'cancelled',
     closedBy: { id: 'U0ERIN' },

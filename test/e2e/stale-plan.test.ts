@@ -6,7 +6,14 @@
 import { alertmanagerGroup, postAlert } from '../helpers/alerts.js';
 import { startBot, type Bot } from '../helpers/bot.js';
 import { testRunbooks } from '../helpers/runbooks.js';
-import { buttonsOf, incidentUntil, proposalMessages, waitAudited, waitTold } from '../helpers/slack-e2e.js';
+import {
+  buttonsOf,
+  cancelViaSlack,
+  incidentUntil,
+  proposalMessages,
+  waitAudited,
+  waitTold,
+} from '../helpers/slack-e2e.js';
 
 let bot: Bot;
 beforeAll(async () => {
@@ -40,7 +47,7 @@ test('a deploy after the proposal makes the approval stale: refused with a messa
   expect(refusal).toMatchObject({ actor: { id: 'U0BOB' }, details: { reason: 'stale_plan' } });
 
   const retired = await incidentUntil(bot, old.id, (i) => Boolean(i.supersededBy));
-  expect(retired.state).toBe('expired');
+  expect(retired.state).toBe('superseded');
   const fresh = await incidentUntil(bot, retired.supersededBy!, (i) => Boolean(i.slack?.ts));
   expect(fresh).toMatchObject({ state: 'proposed', alerts: { count: 1 } });
   expect(fresh.plan).toMatchObject({
@@ -66,6 +73,6 @@ test('a deploy after the proposal makes the approval stale: refused with a messa
     await new Promise((r) => setTimeout(r, 25));
   expect(image()).toBe('registry.example.com/payments-api:1.5.0');
   expect((await bot.app.repo.get(fresh.id))!.approvals.map((a) => a.id)).toEqual(['U0BOB']);
-  await bot.app.executor.cancel(fresh.id, { id: 'U0BOB' });
+  await cancelViaSlack(bot, 'U0BOB', 'payments-api');
   await incidentUntil(bot, fresh.id, (i) => !['approved', 'running'].includes(i.state), 20_000);
 });

@@ -5,7 +5,7 @@ import { createStepRegistry } from '../../src/steps/registry.js';
 import { slackNotify } from '../../src/steps/slack-notify.js';
 import type { StepImplementation } from '../../src/steps/types.js';
 import { fastRunbook, startWorld, type World } from '../helpers/world.js';
-import { deploymentPatches, makeExecutor, waitUntil } from './harness.js';
+import { deploymentPatches, requestStop, makeExecutor, waitUntil } from './harness.js';
 
 const NEWER = 'registry.example.com/payments-api:1.6.0';
 
@@ -83,6 +83,7 @@ describe('with the default world', () => {
         }
         return world.audit.append(event);
       },
+      read: world.audit.read.bind(world.audit),
     };
     const out = await makeExecutor(world, { audit: failing }).run(incident.id);
 
@@ -117,7 +118,10 @@ describe('with the default world', () => {
 
   test('an audit log that is down from the start leaves the incident approved and untouched', async () => {
     const incident = await world.approvedIncident();
-    const down = { append: async () => Promise.reject(new RollbotError('store_unavailable', 'audit down')) };
+    const down = {
+      append: async () => Promise.reject(new RollbotError('store_unavailable', 'audit down')),
+      read: async () => [],
+    };
     const out = await makeExecutor(world, { audit: down }).run(incident.id);
     expect(out.status).toBe('interrupted');
     expect((await world.repo.require(incident.id)).state).toBe('approved');
@@ -144,7 +148,7 @@ describe('with the default world', () => {
       ...slackNotify,
       run: async (ctx) => {
         const result = await slackNotify.run(ctx);
-        await executor.cancel(incident.id, { id: 'U0ALICE', name: 'alice' });
+        await requestStop(world, incident.id, { id: 'U0ALICE', name: 'alice' });
         return result;
       },
     };
@@ -164,7 +168,11 @@ describe('with the default world', () => {
     const last = (await world.audit.read({ incidentId: incident.id })).at(-1)!;
     expect(last.action).toBe('rollback.cancelled');
     expect(last.actor).toEqual({ type: 'user', id: 'U0ALICE', name: 'alice' });
-    await expect(executor.cancel(incident.id, { id: 'U0ALICE' })).rejects.toMatchObject({ code: 'conflict' });
+    // Closed now: a second stop is refused by the lifecycle table.
+    expect(await requestStop(world, incident.id, { id: 'U0ALICE' })).toMatchObject({
+      ok: false,
+      refusal: { reason: 'not_allowed_now' },
+    });
   });
 
   test('cancel during a read-only step (a long wait) stops it at once', async () => {
@@ -184,7 +192,7 @@ describe('with the default world', () => {
         'running',
     );
     const t0 = Date.now();
-    await executor.cancel(incident.id, { id: 'U0BOB' });
+    await requestStop(world, incident.id, { id: 'U0BOB' });
     await run;
     expect(Date.now() - t0).toBeLessThan(5_000);
     const done = await world.repo.require(incident.id);

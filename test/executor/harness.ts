@@ -1,26 +1,39 @@
 /** Builds Executors over a test world (or a child process's clients). */
 import { Executor, type ExecutorDeps } from '../../src/executor/index.js';
-import { createStepRegistry } from '../../src/steps/registry.js';
+import type { Person } from '../../src/incidents/incident.js';
+import { Transitions } from '../../src/incidents/transitions.js';
+import { createStepRegistry, type StepRegistry } from '../../src/steps/registry.js';
 import type { WorldClients } from '../helpers/world.js';
 
-export function makeExecutor(w: WorldClients, overrides: Partial<ExecutorDeps> = {}): Executor {
+/** What a test changes, by name; the rest comes from the world. */
+export interface ExecutorOverrides extends NonNullable<ExecutorDeps['hooks']> {
+  audit?: ExecutorDeps['records']['audit'];
+  steps?: StepRegistry;
+  instanceId?: string;
+  leaseTtlMs?: number;
+}
+
+export function makeExecutor(w: WorldClients, o: ExecutorOverrides = {}): Executor {
   return new Executor({
-    repo: w.repo,
-    store: w.store,
-    audit: w.audit,
-    steps: createStepRegistry(),
-    kube: w.kube,
-    github: w.github,
-    slack: w.slack,
-    prometheusUrl: w.endpoints.prometheusUrl,
-    env: w.env,
-    clock: w.clock,
-    log: w.log,
-    metrics: w.metrics,
-    instanceId: 'replica-a',
-    leaseTtlMs: 2_000,
-    progressIntervalMs: 100,
-    ...overrides,
+    records: { repo: w.repo, store: w.store, audit: o.audit ?? w.audit },
+    steps: {
+      registry: o.steps ?? createStepRegistry(),
+      clients: {
+        kube: w.kube,
+        github: w.github,
+        slack: w.slack,
+        fetch,
+        prometheusUrl: w.endpoints.prometheusUrl,
+      },
+      vars: w.env,
+    },
+    replica: {
+      instanceId: o.instanceId ?? 'replica-a',
+      leaseTtlMs: o.leaseTtlMs ?? 2_000,
+      progressIntervalMs: 100,
+    },
+    runtime: { clock: w.clock, log: w.log, metrics: w.metrics },
+    hooks: { onProgress: o.onProgress, onFinished: o.onFinished, cooldowns: o.cooldowns },
   });
 }
 
@@ -39,4 +52,17 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Asks for a running (or approved) rollback to stop, as an approver would through `/rollback
+ * cancel`: the lifecycle's cancel move, audited as `rollback.cancel_requested`.
+ */
+export function requestStop(w: WorldClients, incidentId: string, by: Person) {
+  const transitions = new Transitions({ repo: w.repo, audit: w.audit, clock: w.clock, log: w.log });
+  return transitions.apply(
+    incidentId,
+    { type: 'cancel' },
+    { kind: 'person', person: by, roles: ['approver'] },
+  );
 }

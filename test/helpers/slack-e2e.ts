@@ -203,3 +203,29 @@ export async function resendClick(
   });
   return res.status;
 }
+
+/**
+ * `/rollback cancel <service>` as `user`, then the confirm button of the private reply — the
+ * whole signed Slack path. Returns what the user was told after the click (or, when no confirm
+ * was offered, the refusal or "nothing to cancel" they got instead).
+ */
+export async function cancelViaSlack(
+  bot: Bot,
+  user: string,
+  service: string,
+  channel = 'C0PAYMENTS',
+): Promise<string> {
+  const sim = bot.world.slackSim;
+  const before = toldTo(bot, user).length;
+  expect((await sim.as(user).command('/rollback', `cancel ${service}`, { channel })).status).toBe(200);
+  await sim.waitFor(() => toldTo(bot, user).length > before, 5000);
+  const reply = toldTo(bot, user).slice(before);
+  const confirm = reply.find((e) => buttonsOf(e).includes('rollback_cancel'));
+  // Refused, or nothing left to cancel: that answer is what the user was told.
+  if (!confirm) return reply.map(textOf).join('\n');
+  const after = toldTo(bot, user).length;
+  const click = await sim.as(user).clickButton({ channel, ts: confirm.ts, actionId: 'rollback_cancel' });
+  expect(click.status).toBe(200);
+  await sim.waitFor(() => toldTo(bot, user).length > after, 5000);
+  return toldTo(bot, user).slice(after).map(textOf).join('\n');
+}

@@ -159,7 +159,7 @@ export async function alertApproveFinish(bot: Bot, timeoutMs = 20_000) {
   return { proposed, click, done };
 }
 
-export const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'dismissed', 'expired']);
+export const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'dismissed', 'superseded', 'expired']);
 
 /** Every text rollbot showed in a channel: messages (all edits) and thread replies. */
 export function channelText(bot: Bot, channel: string): string {

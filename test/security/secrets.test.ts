@@ -20,12 +20,12 @@ const FAKE = {
   generic: 'SEKRET-generic-hmac-secret-9e8d7c',
   redisPassword: 'SEKRET-redis-password-42',
   unrelatedEnv: 'SEKRET-not-a-runbook-var-0000',
+  envBotToken: 'xoxb-SEKRET-env-bot-token-6d6d',
 };
 
 describe('secrets never reach logs, Slack, audit or postmortems (invariant 7)', () => {
   let bot: Bot;
   let dir: string;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rollbot-secrets-'));
@@ -53,13 +53,16 @@ describe('secrets never reach logs, Slack, audit or postmortems (invariant 7)', 
         '',
       ].join('\n'),
     );
-    process.env.RUNBOOK_VAR_TEAM = 'team-payments';
-    process.env.SECRET_PROBE = FAKE.unrelatedEnv;
     bot = await startBot({
       runbooksDir: dir,
+      // The environment rollbot is started with: a runbook variable, a secret no runbook was
+      // given, and the bot token itself (as `rollbot serve` would have it).
+      env: {
+        RUNBOOK_VAR_TEAM: 'team-payments',
+        SECRET_PROBE: FAKE.unrelatedEnv,
+        SLACK_BOT_TOKEN: FAKE.envBotToken,
+      },
       configure: (config) => {
-        process.env.SLACK_BOT_TOKEN = config.slack.botToken; // as `rollbot serve` would have it
-        process.env.SLACK_SIGNING_SECRET = config.slack.signingSecret;
         return {
           ...config,
           webhooks: {
@@ -77,10 +80,6 @@ describe('secrets never reach logs, Slack, audit or postmortems (invariant 7)', 
 
   afterAll(async () => {
     await bot?.close();
-    for (const k of ['RUNBOOK_VAR_TEAM', 'SECRET_PROBE', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) {
-      if (savedEnv[k] === undefined) delete process.env[k];
-      else process.env[k] = savedEnv[k];
-    }
   });
 
   test('a full incident and a failed one leave no secret anywhere', async () => {

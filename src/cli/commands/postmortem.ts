@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { postmortemKey } from '../../postmortem/publish.js';
 import { type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
 
 export function register(program: Command): void {
@@ -10,7 +11,7 @@ export function register(program: Command): void {
       .option('--out <file>', 'write it to this file instead of stdout'),
   ).action(async (incident: string, opts: RedisCliOptions & { out?: string }) => {
     await withStore(opts, async (store) => {
-      const markdown = await store.get(`postmortem:${incident}`);
+      const markdown = await store.get(postmortemKey(incident));
       if (!markdown) {
         process.stderr.write(
           `error: no postmortem for ${incident}: the incident is unknown, not finished yet, or older than 90 days\n`,

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import { type GitHubDouble, startGitHubDouble } from '@rollbot/sandbox/github';
 import { type KubeSimulator, startKubeSimulator } from '@rollbot/sandbox/kube';
@@ -12,6 +11,7 @@ import { type Scenario, loadScenario } from '@rollbot/sandbox/scenario';
 import { type SlackSimulator, startSlackSimulator } from '@rollbot/sandbox/slack';
 import type { Config } from '../../config/index.js';
 import { RollbotError } from '../../core/errors.js';
+import { createGitHubClient, type GitHubClient } from '../../github/client.js';
 import { KubeGateway } from '../../kube/index.js';
 
 /**
@@ -27,7 +27,7 @@ export interface SandboxWorld {
   githubDouble: GitHubDouble;
   kubeconfigPath: string;
   kube: KubeGateway;
-  github: Octokit;
+  github: GitHubClient;
   secrets: {
     signingSecret: string;
     botToken: string;
@@ -89,8 +89,9 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
   await mkdir(dir, { recursive: true });
   const kubeconfigPath = join(dir, 'kubeconfig');
   await kubeSim.writeKubeconfig(kubeconfigPath);
-  const kube = KubeGateway.fromOptions({ kubeconfigYaml: kubeSim.kubeconfigYaml() });
-  const github = new Octokit({ baseUrl: githubDouble.url, auth: secrets.githubToken });
+  // The same client factories `rollbot serve` uses: retries, throttling and request logs included.
+  const kube = KubeGateway.fromOptions({ kubeconfigYaml: kubeSim.kubeconfigYaml(), log: opts.log });
+  const github = createGitHubClient({ baseUrl: githubDouble.url, token: secrets.githubToken, log: opts.log });
   const channel = (name: string) => scenario.slack.channels.find((c) => c.name === name)?.id;
 
   return {

@@ -22,6 +22,15 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+/** A window length for people: "30 minutes", "2 hours", "90 seconds". */
+export function formatWindow(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (s < 120) return plural(s, 'second');
+  if (s < 7200 && s % 3600 !== 0) return plural(Math.round(s / 60), 'minute');
+  return plural(Math.round(s / 3600), 'hour');
+}
+
 /** "2h ago", "3d ago", "just now": coarse, for ages of revisions and incidents. */
 export function formatAge(then: number, now: number): string {
   const s = Math.floor((now - then) / 1000);
@@ -41,6 +50,18 @@ export function formatUtc(at: number, opts: { seconds?: boolean; now?: number } 
   const sameDay =
     opts.now === undefined || iso.slice(0, 10) === new Date(opts.now).toISOString().slice(0, 10);
   return sameDay ? `${time} UTC` : `${iso.slice(0, 10)} ${time} UTC`;
+}
+
+/**
+ * A time Slack shows in each reader's own time zone (`<!date^…^{time}|fallback>`); the fallback
+ * (UTC) is what clients without date support and the notification text show.
+ */
+export function slackDate(at: number, now?: number): string {
+  const fallbackText = formatUtc(at, now !== undefined ? { now } : {});
+  const sameDay =
+    now === undefined || new Date(at).toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10);
+  const token = sameDay ? '{time}' : '{date_short_pretty} {time}';
+  return `<!date^${Math.floor(at / 1000)}^${token}|${fallbackText}>`;
 }
 
 /** A Slack mention for a user (`U…`/`W…`) or user group (`S…`) id; anything else is escaped. */

@@ -12,6 +12,7 @@ import {
   formatDuration,
   formatUtc,
   header,
+  slackDate,
   mention,
   revisionLabel,
   section,
@@ -27,6 +28,7 @@ export const STATE_EMOJI: Record<IncidentState, string> = {
   failed: ':x:',
   cancelled: ':no_entry_sign:',
   dismissed: ':heavy_multiplication_x:',
+  superseded: ':arrows_clockwise:',
   expired: ':hourglass:',
 };
 
@@ -38,6 +40,7 @@ const STATE_TITLE: Record<IncidentState, string> = {
   failed: 'Rollback failed',
   cancelled: 'Rollback cancelled',
   dismissed: 'Rollback dismissed',
+  superseded: 'Rollback proposal replaced',
   expired: 'Rollback proposal expired',
 };
 
@@ -55,7 +58,8 @@ const RESERVED_BLOCKS = 10;
 export function progressView(incident: Incident, opts: { now: number }): View {
   const { plan } = incident;
   const blocks: KnownBlock[] = [];
-  const title = `${STATE_TITLE[incident.state]}: ${incident.service}`;
+  const stopped = incident.state === 'cancelled' && incident.execution?.stopped;
+  const title = `${stopped ? 'Rollback stopped' : STATE_TITLE[incident.state]}: ${incident.service}`;
   blocks.push(header(`${STATE_EMOJI[incident.state]} ${title}`));
   const text: (string | undefined)[] = [`${incident.emergency ? 'EMERGENCY (break-glass) ' : ''}${title}`];
 
@@ -101,7 +105,12 @@ export function progressView(incident: Incident, opts: { now: number }): View {
   }
 
   const footer: string[] = [];
-  if (incident.state === 'running' || incident.state === 'approved') {
+  const stop = incident.execution?.cancelRequested;
+  if ((incident.state === 'running' || incident.state === 'approved') && stop) {
+    footer.push(
+      `:octagonal_sign: stop requested by ${mention(stop.id)} at ${formatUtc(stop.at, { seconds: true, now: opts.now })}: no further step starts`,
+    );
+  } else if (incident.state === 'running' || incident.state === 'approved') {
     footer.push(`To stop: \`/rollback cancel ${esc(incident.service, 100)}\``);
   }
   if (incident.execution?.resumedCount) {
@@ -168,29 +177,46 @@ function finalBanner(incident: Incident, now: number): string | undefined {
     }
     case 'cancelled': {
       const by = incident.closedBy ?? exec?.cancelRequested;
-      return closedLine(':no_entry_sign: *Cancelled*', by?.id, incident.closeReason, incident.updatedAt, now);
+      if (exec?.stopped)
+        return [
+          closedLine(
+            ':no_entry_sign: *Stopped*',
+            by?.id,
+            undefined,
+            exec.finishedAt ?? incident.updatedAt,
+            now,
+          ) + ` — ${esc(exec.stopped.summary, 1000)}.`,
+          `*What to do next:* ${esc(exec.stopped.next, 1000)}.`,
+        ].join('\n');
+      return (
+        closedLine(':no_entry_sign: *Cancelled*', by?.id, incident.closeReason, incident.updatedAt, now) +
+        quietLine(incident, now)
+      );
     }
     case 'dismissed':
-      return closedLine(
-        ':heavy_multiplication_x: *Dismissed*',
-        incident.closedBy?.id,
-        incident.closeReason,
-        incident.updatedAt,
-        now,
+      if (!incident.closedBy)
+        return `:heavy_multiplication_x: *Withdrawn* at ${formatUtc(incident.updatedAt, { now })}${incident.closeReason ? ` — ${esc(incident.closeReason, 1000)}` : ''}.`;
+      return (
+        closedLine(
+          ':heavy_multiplication_x: *Dismissed*',
+          incident.closedBy.id,
+          incident.closeReason,
+          incident.updatedAt,
+          now,
+        ) + quietLine(incident, now)
       );
-    case 'expired': {
-      const why = incident.supersededBy
-        ? `superseded by a fresh proposal \`${esc(incident.supersededBy, 100)}\``
-        : incident.closeReason;
-      return closedLine(
-        ':hourglass: *Expired*',
-        undefined,
-        why,
-        incident.updatedAt,
-        now,
-        !!incident.supersededBy,
-      );
+    case 'superseded': {
+      const fresh = incident.supersededBy
+        ? ` by a fresh proposal \`${esc(incident.supersededBy, 100)}\``
+        : '';
+      const why = incident.closeReason ? ` — ${esc(incident.closeReason, 1000)}` : '';
+      return `:arrows_clockwise: *Replaced*${fresh} at ${formatUtc(incident.updatedAt, { now })}${why}.`;
     }
+    case 'expired':
+      return (
+        closedLine(':hourglass: *Expired*', undefined, incident.closeReason, incident.updatedAt, now) +
+        `. ${svc} is free again: a new alert or \`/rollback ${svc}\` proposes afresh.`
+      );
     default:
       return undefined;
   }
@@ -202,11 +228,16 @@ function closedLine(
   why: string | undefined,
   at: number,
   now: number,
-  whyIsMrkdwn = false,
 ): string {
   const who = by ? ` by ${mention(by)}` : '';
-  const reason = why ? ` — ${whyIsMrkdwn ? why : esc(why, 1000)}` : '';
+  const reason = why ? ` — ${esc(why, 1000)}` : '';
   return `${what}${who} at ${formatUtc(at, { now })}${reason}`;
+}
+
+/** The dismissal window: "until 11:40" in each reader's own time zone (Slack date formatting). */
+function quietLine(incident: Incident, now: number): string {
+  if (incident.quietUntil === undefined || incident.quietUntil <= incident.updatedAt) return '';
+  return `. Re-sends of its alert stay quiet until ${slackDate(incident.quietUntil, now)}; a new alert opens a fresh proposal.`;
 }
 
 /** The revision the Deployment ended on: the undo step's output when it reports one. */

@@ -14,6 +14,7 @@ import {
   fieldsSection,
   formatAge,
   formatUtc,
+  formatWindow,
   header,
   mention,
   revisionLabel,
@@ -173,13 +174,33 @@ function approversLine(incident: Incident): string {
   return parts.join(' · ');
 }
 
+/** The runbook's dismissal window (ms), read defensively from the snapshot; default 30 minutes. */
+function approvalWindow(incident: Incident): number {
+  const w = (incident.runbook.spec as { approval?: { dismissalWindow?: unknown } } | undefined)?.approval
+    ?.dismissalWindow;
+  return typeof w === 'number' && w >= 0 ? w : 30 * 60_000;
+}
+
 function actions(incident: Incident, canApprove: boolean): ActionsBlock {
   const value = truncate(incident.id, LIMITS.buttonValue);
+  const quiet = formatWindow(approvalWindow(incident));
   const dismiss: Button = {
     type: 'button',
     action_id: DISMISS_ACTION,
     text: { type: 'plain_text', text: 'Dismiss' },
     value,
+    confirm: {
+      title: { type: 'plain_text', text: truncate(`Dismiss for ${incident.service}?`, LIMITS.confirmTitle) },
+      text: {
+        type: 'plain_text',
+        text: truncate(
+          `Dismiss the rollback proposal for ${incident.service}? Nothing changes in the cluster; re-sends of this alert stay quiet for ${quiet}.`,
+          LIMITS.confirmText,
+        ),
+      },
+      confirm: { type: 'plain_text', text: 'Dismiss' },
+      deny: { type: 'plain_text', text: 'Keep it' },
+    },
   };
   const elements: Button[] = [dismiss];
   if (canApprove && incident.plan.target) {

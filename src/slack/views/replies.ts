@@ -4,8 +4,10 @@
  */
 import type { RollbotError } from '../../core/errors.js';
 import type { Incident } from '../../incidents/incident.js';
-import { type View, context, fallback, formatUtc, mention, section } from './format.js';
-import { capLines, esc } from './limits.js';
+import { type View, context, deploymentRef, fallback, formatUtc, mention, section } from './format.js';
+import { LIMITS, capLines, esc, truncate } from './limits.js';
+
+export const CANCEL_ACTION = 'rollback_cancel';
 
 export const COMMAND_GRAMMAR: readonly { usage: string; what: string }[] = [
   { usage: '/rollback <service> [to <revision|image-tag>] [because <reason>]', what: 'propose a rollback' },
@@ -111,4 +113,42 @@ export function leaseHeldView(o: {
   const line = `${esc(o.service, 100)} is already being rolled back by incident \`${esc(o.incidentId, 200)}\`${holder}.`;
   const next = `Follow it${o.permalink && /^https?:\/\//.test(o.permalink) ? ` <${o.permalink.replace(/[<>|]/g, encodeURIComponent)}|in its thread>` : ' with `/rollback status`'}, or cancel it with \`/rollback cancel ${esc(o.service, 100)}\`.`;
   return { text: fallback([`${line} ${next}`]), blocks: [section(`:lock: ${line}\n${next}`)] };
+}
+
+/**
+ * `/rollback cancel <service>` asks before it acts: what cancelling means from here (nothing
+ * changed yet, or "the undo already applied"), and one button behind a confirm dialog.
+ */
+export function cancelConfirmView(incident: Incident, o: { question: string; button: string }): View {
+  const line = `${esc(o.question, 1000)} (incident \`${esc(incident.id, 100)}\`)`;
+  return {
+    text: fallback([line]),
+    blocks: [
+      section(`:warning: ${line}`),
+      {
+        type: 'actions',
+        block_id: truncate(`cancel:${incident.id}`, LIMITS.id),
+        elements: [
+          {
+            type: 'button',
+            action_id: CANCEL_ACTION,
+            style: 'danger',
+            text: { type: 'plain_text', text: truncate(o.button, LIMITS.buttonText) },
+            value: truncate(incident.id, LIMITS.buttonValue),
+            confirm: {
+              title: {
+                type: 'plain_text',
+                text: truncate(`${o.button}: ${incident.service}?`, LIMITS.confirmTitle),
+              },
+              text: { type: 'plain_text', text: truncate(o.question, LIMITS.confirmText) },
+              confirm: { type: 'plain_text', text: truncate(o.button, LIMITS.confirmButton) },
+              deny: { type: 'plain_text', text: 'Keep it' },
+              style: 'danger',
+            },
+          },
+        ],
+      },
+      context(`\`${esc(deploymentRef(incident), 300)}\` · only approvers may stop a running rollback`),
+    ],
+  };
 }

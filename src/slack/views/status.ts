@@ -4,6 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../../incidents/incident.js';
+import type { HistoryRevision } from '../../incidents/requests.js';
 import {
   type View,
   context,
@@ -51,13 +52,7 @@ export function statusView(incidents: Incident[], opts: { now?: number } = {}): 
   };
 }
 
-export interface HistoryRevision {
-  revision: number;
-  changeCause?: string | undefined;
-  images: string[];
-  createdAt?: string | undefined;
-  current: boolean;
-}
+export type { HistoryRevision } from '../../incidents/requests.js';
 
 /** Content of a code block: no backticks (they would end it), entities escaped. */
 function code(text: string): string {

@@ -89,10 +89,62 @@ describe('progressView', () => {
     expect(cancelled.text).toContain('*Cancelled* by <@U0BOB>');
     expect(cancelled.text).toContain('wrong service');
 
-    const expired = progressView(makeRunIncident('expired', [], { approvals: [], supersededBy: 'inc-2' }), {
-      now,
-    });
-    expect(expired.text).toContain('superseded by a fresh proposal `inc-2`');
+    const replaced = progressView(
+      makeRunIncident('superseded', [], {
+        approvals: [],
+        supersededBy: 'inc-2',
+        closeReason: 'stale plan: moved',
+      }),
+      { now },
+    );
+    expect(replaced.text).toContain('*Replaced* by a fresh proposal `inc-2`');
+    expect(replaced.text).toContain('stale plan: moved');
+
+    const expired = progressView(
+      makeRunIncident('expired', [], { approvals: [], closeReason: 'no approval within 120 minutes' }),
+      { now },
+    );
+    expect(expired.text).toMatch(
+      /\*Expired\* at .* — no approval within 120 minutes\. payments-api is free again/,
+    );
+  });
+
+  it('a run stopped after the undo says so, with the next step; a dismissal shows its quiet window', () => {
+    const now = Date.parse('2026-03-10T14:20:00Z');
+    const stopped = progressView(
+      makeRunIncident('cancelled', makeSteps({ health: 'pending' }), {
+        closedBy: { id: 'U0BOB' },
+        execution: {
+          steps: makeSteps({ health: 'pending' }),
+          finishedAt: now - 60_000,
+          stopped: {
+            changedCluster: true,
+            summary:
+              'stopped after payments/payments-api was rolled back to revision 2 (1.4.2); verification did not run',
+            next: 'check payments-api by hand',
+          },
+        },
+      }),
+      { now },
+    );
+    expect(validateView(stopped)).toEqual([]);
+    expect(stopped.text).toContain(
+      '*Stopped* by <@U0BOB> at 14:19 UTC — stopped after payments/payments-api was rolled back to revision 2 (1.4.2); verification did not run.',
+    );
+    expect(stopped.text).toContain('*What to do next:* check payments-api by hand.');
+    expect(stopped.text).not.toContain('Rollback cancelled');
+
+    const until = Date.parse('2026-03-10T14:40:00Z');
+    const dismissed = progressView(
+      makeRunIncident('dismissed', [], {
+        approvals: [],
+        closedBy: { id: 'U0CAROL' },
+        quietUntil: until,
+        updatedAt: until - 1_800_000,
+      }),
+      { now },
+    );
+    expect(dismissed.text).toContain(`quiet until <!date^${until / 1000}^{time}|14:40 UTC>`);
   });
 });
 

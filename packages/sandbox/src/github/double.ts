@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Scenario } from '../scenario/schema.js';
 import { GitHubApiError, notFound } from './errors.js';
-import { GitHubFaults } from './faults.js';
+import { type GitHubFault, GitHubFaults } from './faults.js';
 import { IssueStore, type StoredComment, type StoredIssue } from './issues.js';
 import { RepoModel, type Urls } from './model.js';
 import { route } from './routes.js';
@@ -69,6 +69,7 @@ export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitH
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       if (!path.startsWith('/_sandbox/')) log.push({ method, path, status, body });
       remaining = Math.max(0, remaining - 1);
@@ -77,7 +78,7 @@ export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitH
         'content-type': 'application/json; charset=utf-8',
         'x-github-media-type': 'github.v3; format=json',
         'x-github-api-version-selected': '2022-11-28',
-        'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+        'x-github-request-id': requestId,
         'x-ratelimit-limit': '5000',
         'x-ratelimit-remaining': String(remaining),
         'x-ratelimit-used': String(5000 - remaining),
@@ -95,13 +96,8 @@ export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitH
       const fault = faults.take(method, path);
       if (fault) {
         if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-        const headers: Record<string, string> =
-          fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-        return send(
-          fault.status,
-          new GitHubApiError(fault.status, fault.message ?? defaultMessage(fault.status)).body(),
-          headers,
-        );
+        const answer = faultAnswer(fault, requestId, now());
+        return send(answer.status, answer.error.body(), answer.headers);
       }
       if (path.startsWith('/_sandbox/') && method === 'GET') return sendInspection(path.slice(10), send);
       const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
@@ -147,6 +143,54 @@ export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitH
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+const RATE_LIMIT_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api';
+
+/** What GitHub sends for an injected fault: status, error body and the headers that go with it. */
+function faultAnswer(
+  fault: GitHubFault,
+  requestId: string,
+  nowMs: number,
+): { status: number; error: GitHubApiError; headers: Record<string, string> } {
+  const wait = fault.retryAfter ?? 60;
+  const support = `If you reach out to GitHub Support for help, please include the request ID ${requestId}.`;
+  if (fault.rateLimit === 'secondary') {
+    const message =
+      fault.message ??
+      `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ${support}`;
+    return {
+      status: fault.status ?? 403,
+      error: new GitHubApiError(
+        fault.status ?? 403,
+        message,
+        `${RATE_LIMIT_DOCS}#about-secondary-rate-limits`,
+      ),
+      headers: { 'retry-after': String(wait) },
+    };
+  }
+  if (fault.rateLimit === 'primary') {
+    const message = fault.message ?? `API rate limit exceeded for user ID 1. ${support}`;
+    return {
+      status: fault.status ?? 403,
+      error: new GitHubApiError(
+        fault.status ?? 403,
+        message,
+        `${RATE_LIMIT_DOCS}#about-the-primary-rate-limit`,
+      ),
+      headers: {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': '5000',
+        'x-ratelimit-reset': String(Math.ceil(nowMs / 1000) + wait),
+      },
+    };
+  }
+  const status = fault.status ?? 500;
+  return {
+    status,
+    error: new GitHubApiError(status, fault.message ?? defaultMessage(status)),
+    headers: fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
   };
 }
 

@@ -1,17 +1,23 @@
 /**
  * Injected failures for resilience tests: the next `times` requests whose path matches answer
- * `status` (e.g. 500, 502, 403 secondary rate limit) instead of the real thing.
+ * `status` (e.g. 500, 502) instead of the real thing — or a rate limit, answered as GitHub answers
+ * it (docs.github.com, "Rate limits for the REST API"): a secondary limit is 403 with
+ * `retry-after` and a message naming the secondary rate limit; a primary limit is 403 with
+ * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` at the reset time.
  */
 export interface GitHubFault {
   /** Substring of the request path, or a RegExp over it; absent = every request. */
   pathPattern?: string | RegExp | undefined;
   /** HTTP method to match (default any). */
   method?: string | undefined;
-  status: number;
+  /** Default 403 for a rate limit, else required. */
+  status?: number | undefined;
+  /** Answer as GitHub's primary or secondary rate limit does (headers and body). */
+  rateLimit?: 'primary' | 'secondary' | undefined;
   times?: number | undefined;
   /** Error message in the body (default: a generic one for the status). */
   message?: string | undefined;
-  /** Seconds for a `retry-after` header (secondary rate limits). */
+  /** Seconds until the limit lifts: `retry-after` (secondary, default 60) or `x-ratelimit-reset` (primary, default 60). */
   retryAfter?: number | undefined;
   delayMs?: number | undefined;
 }

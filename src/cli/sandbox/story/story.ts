@@ -39,7 +39,7 @@ export interface StoryResult {
   files: string[];
 }
 
-const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'dismissed', 'expired']);
+const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'dismissed', 'superseded', 'expired']);
 
 export async function runStory(opts: StoryOptions): Promise<StoryResult> {
   const started = Date.now();
