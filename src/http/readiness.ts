@@ -26,7 +26,7 @@ export interface ProbeOptions {
   clock: Pick<Clock, 'now'>;
   /** A failure is reused for at most this long (default 5 s). */
   failureCacheMs?: number;
-  /** Per check (default 2 s: under the kubelet's 3 s, so the answer names the slow dependency). */
+  /** Per check (default 2.5 s: under the kubelet's 3 s, so the answer names the slow dependency). */
   timeoutMs?: number;
 }
 
@@ -61,7 +61,7 @@ export function probeChecks(checks: ReadinessCheck[], opts: ProbeOptions): () =>
   const cache = new Map<string, { at: number; result: CheckResult }>();
   const inFlight = new Map<string, Promise<CheckResult>>();
   const failureCacheMs = opts.failureCacheMs ?? 5_000;
-  const timeoutMs = opts.timeoutMs ?? 2_000;
+  const timeoutMs = opts.timeoutMs ?? 2_500;
 
   const probe = (c: ReadinessCheck): Promise<CheckResult> => {
     const hit = cache.get(c.name);

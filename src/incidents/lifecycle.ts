@@ -190,9 +190,8 @@ function change(incident: Incident, event: IncidentEvent, actor: Actor, now: num
       };
     }
     case 'start': {
+      const resuming = incident.state === 'running';
       const ex = incident.execution;
-      // A run re-sending its own start (a write retried across a Redis failover) is not a resume.
-      const resuming = incident.state === 'running' && ex?.owner !== event.owner;
       const resumedCount = (ex?.resumedCount ?? 0) + (resuming ? 1 : 0);
       return {
         changes: {
