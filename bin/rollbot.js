@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Entry point for `npx rollbot`. Runs the bundled build (dist/rollbot.mjs, made by `npm ci` via
-// the prepare script, or `npm run build`) when it is newer than every source file (rollbot's and
-// the sandbox package's); otherwise the TypeScript sources through tsx, so an edit is never run stale.
+// Entry point for `npx rollbot`. Runs the bundled build (made by `npm ci` via the prepare script,
+// or `npm run build`) when it is fresh: dist/rollbot.mjs newer than every file of src/, and
+// dist/rollbot-sandbox.mjs (which rollbot.mjs loads for demo, drill and sandbox) newer than every
+// file of src/ and of the sandbox package. Otherwise the TypeScript sources through tsx, so an
+// edit is never run stale.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/rollbot.mjs`;
+const sandboxBundle = `${root}dist/rollbot-sandbox.mjs`;
 
 function newestSource(dir) {
   let newest = 0;
@@ -17,7 +20,14 @@ function newestSource(dir) {
   return newest;
 }
 
-if (process.env.ROLLBOT_FROM_SOURCE !== '1' && existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newestSource(`${root}src`), newestSource(`${root}packages/sandbox/src`))) {
+const newerThan = (file, time) => existsSync(file) && statSync(file).mtimeMs >= time;
+
+function bundlesFresh() {
+  const product = newestSource(`${root}src`);
+  return newerThan(bundle, product) && newerThan(sandboxBundle, Math.max(product, newestSource(`${root}packages/sandbox/src`)));
+}
+
+if (process.env.ROLLBOT_FROM_SOURCE !== '1' && bundlesFresh()) {
   await import(bundle);
 } else {
   const { register } = await import('tsx/esm/api');

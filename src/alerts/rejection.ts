@@ -56,14 +56,11 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function quote(value: unknown): string {
-  // Objects are described by type: String() would call a sender-controlled toString (or throw on
-  // `{"toString": null}`, which once made a malformed alert a 500).
+  // Objects as JSON: String() would call the sender's own "toString" key ({"toString": false} threw).
   const text =
-    typeof value === 'string'
+    typeof value === 'string' || (typeof value === 'object' && value !== null)
       ? JSON.stringify(value)
-      : value !== null && typeof value === 'object'
-        ? describeType(value)
-        : String(value);
+      : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -143,17 +143,6 @@ describe('Alertmanager webhook', () => {
     );
   });
 
-  test('an object where a literal is expected, even one whose toString is not a function, is a 400 (found by the fuzz test)', async () => {
-    const body = fixture('alertmanager-mixed');
-    body['version'] = { toString: null };
-    const res = await post(h.url, JSON.stringify(body), bearer);
-    expect(res.json).toEqual({
-      error: 'bad_request',
-      field: 'version',
-      reason: 'expected "4" (Alertmanager webhook payload version), received object',
-    });
-  });
-
   test('a body that is JSON but not an object', async () => {
     const res = await post(h.url, '[1,2]', bearer);
     expect(res.json).toEqual({

@@ -68,6 +68,21 @@ test('1,000 malformed requests each get a JSON 4xx and the server stays healthy'
   expect(goodGen.status).toBe(200);
 });
 
+test('an object where a string belongs, with keys such as toString, is a 400 naming the field (found by the fuzzer)', async () => {
+  const batch = JSON.parse(fixtureText('alertmanager-mixed')) as Record<string, unknown>;
+  const stored = am.batches.length;
+  for (const version of [{ toString: false }, { valueOf: 1, toString: null }, [1, 2]]) {
+    const res = await fetch(am.url, {
+      method: 'POST',
+      headers: bearer,
+      body: JSON.stringify({ ...batch, version }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: 'version', reason: expect.stringContaining('received') });
+  }
+  expect(am.batches).toHaveLength(stored);
+});
+
 test('a multi-megabyte body against the default 1 MiB limit is cut off with 413', async () => {
   const h = await startWebhook('alertmanager', { scheme: 'bearer', tokens: [TOKEN] });
   try {

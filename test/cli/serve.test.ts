@@ -31,7 +31,8 @@ afterEach(() => {
 });
 
 describe('rollbot serve', () => {
-  // As `npm ci` leaves it: the bundled build (dist/rollbot.mjs), which bin/rollbot.js runs when fresh.
+  // As `npm ci` leaves it: the bundles (dist/rollbot.mjs, and in sandbox mode rollbot-sandbox.mjs),
+  // which bin/rollbot.js runs when fresh.
   // How fast it starts is a benchmark's question, not a test's (no wall-clock bounds here).
   beforeAll(async () => {
     const build = spawn(process.execPath, [new URL('../../scripts/build.mjs', import.meta.url).pathname], {

@@ -90,13 +90,24 @@ test('the requester withdraws their own /rollback but not an alert-born proposal
   expect(await cancelViaSlack(bot, 'U0ERIN', 'checkout-web', 'C0CHECKOUT')).toMatch(/Cancelled the proposal/);
 
   const request = async () => {
+    const told = toldTo(bot, 'U0CAROL').length;
     await sim()
       .as('U0CAROL')
       .command('/rollback', 'checkout-web because checkout errors', { channel: 'C0CHECKOUT' });
-    return bot.waitIncident(
+    const incident = await bot.waitIncident(
       'checkout-web',
       (i) => i.state === 'proposed' && i.origin === 'command' && Boolean(i.slack?.ts),
     );
+    // The "Posted the proposal" reply can land after the incident is stored; wait for it, or the
+    // next command would read it as its own answer.
+    await sim().waitFor(
+      () =>
+        toldTo(bot, 'U0CAROL')
+          .slice(told)
+          .some((e) => /Posted .*the proposal/.test(textOf(e))),
+      5000,
+    );
+    return incident;
   };
   const mine = await request();
   expect(await cancelViaSlack(bot, 'U0CAROL', 'checkout-web', 'C0CHECKOUT')).toMatch(

@@ -48,19 +48,29 @@ describe('k8s steps against the simulator', () => {
   test('rolloutUndo rolls back once; a re-run (target renumbered) converges as skipped, never flips back', async () => {
     const incident = await world.approvedIncident({ id: 'inc-undo-1' });
     world.kubeSim.clearRequests();
+    // The new pods stay unready until the wait has reported progress: with 20 ms pod start-ups a
+    // busy machine could otherwise finish the rollout before the watch opens (no progress to see).
+    const target = 'registry.example.com/payments-api:1.4.2';
+    world.kubeSim.markImage(target, 'unready');
     const first = await rolloutUndo.run(stepContext(world, incident, 'undo', {}));
     expect(first).toMatchObject({
       summary: 'deployment.apps/payments-api rolled back',
       output: { patched: true, targetRevision: 2 },
     });
     const lines: string[] = [];
-    const waited = await waitRollout.run(stepContext(world, incident, 'wait', {}, { lines }));
-    expect(waited.summary).toBe('deployment "payments-api" successfully rolled out');
-    expect(
+    const progressed = () =>
       lines.some((l) =>
         /updated replicas are available|new replicas have been updated|pending termination/.test(l),
-      ),
-    ).toBe(true);
+      );
+    let settled = false;
+    const waiting = waitRollout.run(stepContext(world, incident, 'wait', {}, { lines })).finally(() => {
+      settled = true;
+    });
+    while (!progressed() && !settled) await new Promise((r) => setTimeout(r, 10));
+    world.kubeSim.markImage(target, 'good');
+    const waited = await waiting;
+    expect(waited.summary).toBe('deployment "payments-api" successfully rolled out');
+    expect(progressed()).toBe(true);
     // The target came back as revision 4; the same step again must not flip to revision 3.
     const again = await rolloutUndo.run(stepContext(world, incident, 'undo', {}));
     expect(again).toMatchObject({

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { SandboxError } from '../errors.js';
+import { packageFile } from '../files.js';
 import { type Scenario, scenarioSchema } from './schema.js';
 
-export const DEFAULT_SCENARIO_PATH = fileURLToPath(new URL('./default.yaml', import.meta.url));
+export const DEFAULT_SCENARIO_PATH = packageFile('src', 'scenario', 'default.yaml');
 
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   let raw: unknown;
