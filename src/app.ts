@@ -12,7 +12,7 @@ import type { Config } from './config/index.js';
 import { Background } from './core/background.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { startPeriodic } from './core/periodic.js';
-import { Executor } from './executor/index.js';
+import { Executor } from './executor/executor.js';
 import { createGitHubClient, type GitHubClient } from './github/client.js';
 import { createHealth } from './http/health.js';
 import { createHttpServer } from './http/server.js';

@@ -5,8 +5,6 @@
 import { createHash } from 'node:crypto';
 
 export type AlertSource = 'alertmanager' | 'grafana' | 'generic';
-export const ALERT_SOURCES: readonly AlertSource[] = ['alertmanager', 'grafana', 'generic'];
-
 export interface Alert {
   source: AlertSource;
   status: 'firing' | 'resolved';

@@ -89,6 +89,7 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
       ? (v as Record<string, unknown>)
       : undefined;
   } catch {
+    // Not JSON: the caller reports the entry as malformed, naming the field (verify, export).
     return undefined;
   }
 }

@@ -39,7 +39,7 @@ export async function readCheckpoint(store: Store, key: string): Promise<Checkpo
   try {
     v = JSON.parse(raw) as Partial<Checkpoint>;
   } catch {
-    v = undefined;
+    v = undefined; // not JSON: reported just below as a malformed checkpoint, with its key
   }
   if (!v || !Number.isSafeInteger(v.seq) || typeof v.id !== 'string' || typeof v.hash !== 'string') {
     throw new MalformedCheckpointError(`the audit checkpoint (${key}) is not valid JSON {seq, id, hash}`);

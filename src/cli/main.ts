@@ -1,6 +1,7 @@
 /**
  * `rollbot` — the command line. Each subcommand lives in commands/<name>.ts and exports
- * `register(program)`; this file only lists them. Commands report failure through
+ * `register(program, env)`; this file only lists them, and is the one place that reads the
+ * process's environment (handed to every command, which hands it to src/config). Commands report failure through
  * `process.exitCode` (never `process.exit` in library code).
  */
 import { Command } from 'commander';
@@ -32,6 +33,6 @@ for (const register of [
   registerHistory,
   registerPostmortem,
 ])
-  register(program);
+  register(program, process.env);
 
 await program.parseAsync(process.argv);

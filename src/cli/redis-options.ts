@@ -10,6 +10,9 @@ import { RedisStore, createRedisClient, describeRedisTarget } from '../store/ind
  * environment). The password comes only from REDIS_PASSWORD or the URL: never a flag, which `ps`
  * would show.
  */
+/** The environment a command was started with (src/cli/main.ts reads it, once). */
+export type Env = NodeJS.ProcessEnv;
+
 export interface RedisCliOptions {
   redisUrl?: string;
   redisSentinels?: string;
@@ -28,7 +31,7 @@ export function withRedisOptions(cmd: Command): Command {
 }
 
 /** The environment with the flags applied, for commands that hand it on (serve, demo, drill). */
-export function redisEnv(opts: RedisCliOptions, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function redisEnv(opts: RedisCliOptions, env: Env): Env {
   const out = { ...env };
   const topology = opts.redisUrl ?? opts.redisSentinels ?? opts.redisClusterNodes;
   if (topology !== undefined) {
@@ -47,7 +50,7 @@ export function redisEnv(opts: RedisCliOptions, env: NodeJS.ProcessEnv = process
 /** What a command reading rollbot's state connects to; nothing configured = the local default. */
 export function redisTarget(
   opts: RedisCliOptions,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env,
 ): { connection: RedisConnection; keyPrefix: string; describe: string } {
   const { connection, keyPrefix } = loadRedisConfig(redisEnv(opts, env));
   const effective =
@@ -70,11 +73,12 @@ export function reportCliError(err: unknown, context = ''): void {
  */
 export async function withStore(
   opts: RedisCliOptions,
+  env: Env,
   fn: (store: RedisStore, target: { keyPrefix: string; describe: string }) => Promise<void>,
 ): Promise<void> {
   let target: ReturnType<typeof redisTarget>;
   try {
-    target = redisTarget(opts);
+    target = redisTarget(opts, env);
   } catch (err) {
     return reportCliError(err);
   }

@@ -77,6 +77,9 @@ export async function serve(env: NodeJS.ProcessEnv, worldProvider?: WorldProvide
   }
   if (config.mode === 'sandbox' && !worldProvider) return withSandbox((sandbox) => sandbox.serveSandbox(env));
   const log = createLogger({ level: config.logLevel });
+  // Listen for the signal before starting: a SIGTERM during start-up (a pod deleted while it
+  // boots) must stop what started, not kill the process mid-way with Node's default handler.
+  const signalled = untilSignal(log);
   let app: RollbotApp | undefined;
   let world: ServeWorld | undefined;
   try {
@@ -99,23 +102,30 @@ export async function serve(env: NodeJS.ProcessEnv, worldProvider?: WorldProvide
       ?.stop()
       .catch((stopErr: unknown) => log.warn({ err: stopErr }, 'stopping after a failed start'));
     await world?.close();
+    signalled.cancel();
     process.exitCode = 1;
     return;
   }
-  await untilSignal(log);
+  await signalled.received;
   await app.stop();
   await world.close();
 }
 
-function untilSignal(log: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
+/** SIGTERM or SIGINT, once; `cancel` gives the signals back to Node's default handling. */
+function untilSignal(log: Logger): { received: Promise<void>; cancel(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const cancel = () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  const received = new Promise<void>((resolve) => {
+    onSignal = (signal) => {
       log.info({ signal }, 'shutting down: no new work; running steps finish or hand their lease back');
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      cancel();
       resolve();
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
   });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return { received, cancel };
 }

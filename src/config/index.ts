@@ -1,10 +1,2 @@
-export {
-  loadConfig,
-  logLevelFrom,
-  SANDBOX_SLACK,
-  RUNBOOK_VAR_PREFIX,
-  type Config,
-  type RunbookVars,
-} from './load.js';
-export { envSchema, type Env } from './schema.js';
-export { loadRedisConfig, isRedisConfigured, REDIS_VARIABLES, type RedisConnection } from './redis.js';
+export { loadConfig, logLevelFrom, type Config, type RunbookVars } from './load.js';
+export { loadRedisConfig, type RedisConnection } from './redis.js';

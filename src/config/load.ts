@@ -5,10 +5,10 @@ import { isRedisConfigured, redisConnectionOf } from './redis.js';
 import { type Env, envSchema, fixHints } from './schema.js';
 
 /** Placeholder credentials for sandbox mode, where the Slack simulator is the only peer. */
-export const SANDBOX_SLACK = { signingSecret: 'sandbox-signing-secret', botToken: 'xoxb-sandbox-bot-token' };
+const SANDBOX_SLACK = { signingSecret: 'sandbox-signing-secret', botToken: 'xoxb-sandbox-bot-token' };
 
 /** Runbooks may read only these from the environment (`{{ env.RUNBOOK_VAR_… }}`): never a secret. */
-export const RUNBOOK_VAR_PREFIX = 'RUNBOOK_VAR_';
+const RUNBOOK_VAR_PREFIX = 'RUNBOOK_VAR_';
 
 /** Values runbooks may read as `{{ env.NAME }}`: RUNBOOK_VAR_* from the environment, plus what the caller sets explicitly. */
 export type RunbookVars = Readonly<Record<string, string>>;

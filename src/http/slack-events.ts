@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import { asRollbotError } from '../core/errors.js';
 import { readBody } from './body.js';
 import { type Route, sendJson } from './server.js';
 import { verifySlackSignature } from './slack-signature.js';
@@ -30,7 +31,12 @@ export function slackEventsRoute(deps: {
       let raw: Buffer;
       try {
         raw = await readBody(req, MAX_SLACK_BODY);
-      } catch {
+      } catch (err) {
+        if (asRollbotError(err).details?.['status'] !== 413) {
+          // The client went away mid-body (reset, abort): nobody is left to read a reply.
+          deps.log.debug({ err }, 'Slack request body could not be read');
+          return sendJson(res, 400, { error: 'bad_request', reason: 'the request body could not be read' });
+        }
         return sendJson(res, 413, {
           error: 'payload_too_large',
           reason: `Slack requests are under ${MAX_SLACK_BODY} bytes`,

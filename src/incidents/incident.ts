@@ -27,7 +27,6 @@ export const STATES: readonly IncidentState[] = [
   'expired',
 ];
 export const OPEN_STATES: readonly IncidentState[] = ['proposed', 'approved', 'running'];
-export const FINAL_STATES: readonly IncidentState[] = STATES.filter((s) => !OPEN_STATES.includes(s));
 
 export interface Person {
   id: string;

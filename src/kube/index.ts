@@ -63,22 +63,5 @@ export class KubeGateway implements KubeGatewayApi {
   }
 }
 
-export { createKubeClients, loadKubeConfig, type KubeClientOptions, type KubeClients } from './client.js';
-export { type HistoryEntry, imageTag, labelSelectorString } from './history.js';
-export {
-  buildPlan,
-  type RevisionSummary,
-  type TargetRevision,
-  type UndoPlan,
-  type UndoTarget,
-} from './plan.js';
-export { rolloutVerdict, type RolloutCounts, type WaitOptions, type WaitResult } from './rollout-status.js';
-export type { DeploymentRef, RawDeployment, RawPodTemplate, RawReplicaSet } from './types.js';
-export {
-  ANNOTATIONS_TO_SKIP,
-  buildUndoPatch,
-  type JsonPatchOp,
-  PAUSED_MESSAGE,
-  type UndoOptions,
-  type UndoResult,
-} from './undo.js';
+export type { RolloutCounts } from './rollout-status.js';
+export { PAUSED_MESSAGE } from './undo.js';

@@ -104,7 +104,7 @@ export class RawKube {
     try {
       json = res.text ? JSON.parse(res.text) : undefined;
     } catch {
-      json = undefined;
+      json = undefined; // not JSON (a proxy's HTML page): handled below by status, quoting the text
     }
     if (res.status >= 200 && res.status < 300) {
       if (json === undefined)

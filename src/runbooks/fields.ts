@@ -80,7 +80,7 @@ export const templatedUrl = (description: string) =>
     try {
       ok = ['http:', 'https:'].includes(new URL(text).protocol);
     } catch {
-      ok = false;
+      ok = false; // not a URL at all: the issue below says what is expected
     }
     if (!ok) {
       ctx.addIssue({

@@ -6,8 +6,6 @@
 import { z } from 'zod';
 import { runbookSchema } from './schema.js';
 
-export const RUNBOOK_SCHEMA_FILE = 'runbook.schema.json';
-
 export function runbookJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(runbookSchema, {
     io: 'input',

@@ -65,7 +65,7 @@ const timezone = z
         new Intl.DateTimeFormat('en', { timeZone: tz });
         return true;
       } catch {
-        return false;
+        return false; // Intl throws RangeError for an unknown zone: the refinement's message names it
       }
     },
     { message: 'unknown time zone', params: { hint: 'use an IANA name such as UTC or Europe/Berlin' } },

@@ -183,7 +183,6 @@ export type GithubIssueParams = z.output<typeof githubIssueParams>;
 export type WaitParams = z.output<typeof waitParams>;
 export type HttpCheckParams = z.output<typeof httpCheckParams>;
 export type PrometheusCheckParams = z.output<typeof prometheusCheckParams>;
-export type RetryPolicy = z.output<typeof retry>;
 
 /** A parsed step; the runbook loader always fills `id`. */
 export type Step = z.output<typeof stepSchema> & { id: string };

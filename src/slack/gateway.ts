@@ -119,7 +119,7 @@ export class WebClientGateway implements SlackGateway {
       this.users.set(userId, { name, at: this.now() });
       return name;
     } catch {
-      return undefined;
+      return undefined; // a display name is a courtesy: views show the <@id> mention instead
     }
   }
 

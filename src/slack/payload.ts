@@ -94,6 +94,7 @@ export function checkSlackPayload(contentType: string | undefined, raw: Buffer):
   try {
     payload = JSON.parse(payloadText);
   } catch {
+    // The syntax error itself would only echo the attacker's bytes: the 400 says what is wrong.
     return refuse(400, 'bad_request', 'the payload field is not JSON');
   }
   const type =
@@ -120,6 +121,7 @@ function checkJsonBody(raw: Buffer): SlackPayloadVerdict {
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
+    // As above: the refusal names the problem; the bytes stay out of the reply.
     return refuse(400, 'bad_request', 'the body is not JSON');
   }
   const type = typeof body === 'object' && body !== null ? (body as { type?: unknown }).type : undefined;

@@ -52,6 +52,7 @@ export async function holdCheck(
     try {
       await ctx.clock.sleep(opts.intervalMs, ctx.signal);
     } catch {
+      // The sleep only rejects when the step's signal aborts: `ended` says why, from the signal.
       throw ended(ctx, opts, last, probes, best);
     }
   }

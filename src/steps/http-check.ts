@@ -54,6 +54,7 @@ export function safeUrl(url: string): string {
     const u = new URL(url);
     return `${u.origin}${u.pathname}`;
   } catch {
+    // Only for messages: the step itself fails on the bad URL with fetch's own error.
     return '(invalid URL)';
   }
 }

@@ -1,5 +1,4 @@
 /** Step type → implementation. The executor looks steps up here; tests may register fakes. */
-import type { StepType } from '../runbooks/steps-schema.js';
 import { githubComment } from './github-comment.js';
 import { githubIssue } from './github-issue.js';
 import { httpCheck } from './http-check.js';
@@ -30,8 +29,4 @@ export function createStepRegistry(overrides: readonly StepImplementation[] = []
   const map = new Map<string, StepImplementation>();
   for (const s of [...BUILTIN_STEPS, ...overrides]) map.set(s.type, s);
   return map;
-}
-
-export function stepTypesImplemented(): StepType[] {
-  return BUILTIN_STEPS.map((s) => s.type);
 }

@@ -58,6 +58,7 @@ export function describeRedisTarget(settings: RedisSettings): string {
     if (u.password) u.password = '***';
     return `Redis ${u.toString().replace(/\/$/, '')}`;
   } catch {
+    // Not a URL (config parsing would have said so first): never print what might hold a password.
     return 'Redis (REDIS_URL)';
   }
 }

@@ -46,4 +46,4 @@ test('1,000 malformed bodies against the running bot each get a 4xx with a reaso
     (await postAlert(bot, 'alertmanager', alertmanagerGroup([{ service: 'payments-api' }]))).status,
   ).toBe(200);
   expect(await bot.app.repo.openFor('payments-api')).not.toBeNull();
-});
+}, 120_000); // 1,000 sequential requests: ~10 s on a quiet machine, no bound on a busy one

@@ -1,5 +1,5 @@
 /** Builds Executors over a test world (or a child process's clients). */
-import { Executor, type ExecutorDeps } from '../../src/executor/index.js';
+import { Executor, type ExecutorDeps } from '../../src/executor/executor.js';
 import type { Person } from '../../src/incidents/incident.js';
 import { Transitions } from '../../src/incidents/transitions.js';
 import { createStepRegistry, type StepRegistry } from '../../src/steps/registry.js';

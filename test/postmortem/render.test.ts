@@ -1,6 +1,7 @@
 import { AuditLog, type AuditEvent, type AuditRecord } from '../../src/audit/index.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { GITHUB_BODY_LIMIT, renderPostmortem, type PostmortemInput } from '../../src/postmortem/index.js';
+import type { PostmortemInput } from '../../src/postmortem/input.js';
+import { GITHUB_BODY_LIMIT, renderPostmortem } from '../../src/postmortem/render.js';
 import { MemoryStore } from '../../src/store/index.js';
 
 const T0 = Date.parse('2026-03-01T14:00:05Z');

@@ -7,16 +7,14 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AuditLog, exportRecords, type ExportFormat } from '../../audit/index.js';
 import { parseDuration } from '../../runbooks/duration.js';
-import { type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
+import { type Env, type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
 
-async function withAuditLog(
-  opts: RedisCliOptions,
-  fn: (log: AuditLog, target: { keyPrefix: string; describe: string }) => Promise<void>,
-): Promise<void> {
-  await withStore(opts, (store, target) => fn(new AuditLog(store), target));
-}
+export function register(program: Command, env: Env): void {
+  const withAuditLog = (
+    opts: RedisCliOptions,
+    fn: (log: AuditLog, target: { keyPrefix: string; describe: string }) => Promise<void>,
+  ) => withStore(opts, env, (store, target) => fn(new AuditLog(store), target));
 
-export function register(program: Command): void {
   const audit = program.command('audit').description('export, verify and trim the hash-chained audit log');
 
   withRedisOptions(

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { withSandbox } from '../load-sandbox.js';
-import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
+import { type Env, type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
-export function register(program: Command): void {
+export function register(program: Command, env: Env): void {
   withRedisOptions(
     program
       .command('demo')
@@ -18,6 +18,6 @@ export function register(program: Command): void {
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--service <name>', 'service to roll back', 'payments-api'),
   ).action((opts: RedisCliOptions & { out: string; scenario?: string; runbooks: string; service: string }) =>
-    withSandbox((sandbox) => sandbox.runDemo({ ...opts, env: redisEnv(opts) })),
+    withSandbox((sandbox) => sandbox.runDemo({ ...opts, env: redisEnv(opts, env) })),
   );
 }

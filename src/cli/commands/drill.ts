@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { withSandbox } from '../load-sandbox.js';
-import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
+import { type Env, type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
-export function register(program: Command): void {
+export function register(program: Command, env: Env): void {
   withRedisOptions(
     program
       .command('drill <runbook>')
@@ -13,6 +13,6 @@ export function register(program: Command): void {
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--out <dir>', 'where to write the transcript, audit log and postmortem', 'drill-out'),
   ).action((runbook: string, opts: RedisCliOptions & { scenario?: string; runbooks: string; out: string }) =>
-    withSandbox((sandbox) => sandbox.runDrill(runbook, { ...opts, env: redisEnv(opts) })),
+    withSandbox((sandbox) => sandbox.runDrill(runbook, { ...opts, env: redisEnv(opts, env) })),
   );
 }

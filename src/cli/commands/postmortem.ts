@@ -1,16 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { postmortemKey } from '../../postmortem/publish.js';
-import { type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
+import { type Env, type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
 
-export function register(program: Command): void {
+export function register(program: Command, env: Env): void {
   withRedisOptions(
     program
       .command('postmortem <incident>')
       .description('print the postmortem draft (Markdown) rollbot wrote when the incident finished')
       .option('--out <file>', 'write it to this file instead of stdout'),
   ).action(async (incident: string, opts: RedisCliOptions & { out?: string }) => {
-    await withStore(opts, async (store) => {
+    await withStore(opts, env, async (store) => {
       const markdown = await store.get(postmortemKey(incident));
       if (!markdown) {
         process.stderr.write(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withSandbox } from '../load-sandbox.js';
+import type { Env } from '../redis-options.js';
 
 interface SandboxOptions {
   scenario?: string;
@@ -8,7 +9,7 @@ interface SandboxOptions {
   logDir: string;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, env: Env): void {
   program
     .command('sandbox')
     .description(
@@ -25,6 +26,6 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      await withSandbox((sandbox) => sandbox.runSandbox({ ...opts, port }));
+      await withSandbox((sandbox) => sandbox.runSandbox({ ...opts, port, env }));
     });
 }

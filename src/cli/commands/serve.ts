@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
+import { type Env, type RedisCliOptions, redisEnv, withRedisOptions } from '../redis-options.js';
 
-export function register(program: Command): void {
+export function register(program: Command, env: Env): void {
   withRedisOptions(
     program
       .command('serve')
@@ -10,6 +10,6 @@ export function register(program: Command): void {
       ),
   ).action(async (opts: RedisCliOptions) => {
     const { serve } = await import('../serve.js');
-    await serve(redisEnv(opts));
+    await serve(redisEnv(opts, env));
   });
 }

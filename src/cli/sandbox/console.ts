@@ -23,8 +23,8 @@ export interface StartSandboxOptions {
   botPort?: number | undefined;
   stepMs?: number | undefined;
   kubeconfigDir?: string | undefined;
-  /** Environment for the bot's config (REDIS_URL, LOG_LEVEL …); default process.env. */
-  env?: NodeJS.ProcessEnv | undefined;
+  /** Environment for the bot's config (REDIS_URL, LOG_LEVEL, RUNBOOK_VAR_* …). */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface RunningSandbox {
@@ -55,7 +55,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   try {
     const config = world.configure(
       loadConfig({
-        ...(opts.env ?? process.env),
+        ...opts.env,
         ROLLBOT_MODE: 'sandbox',
         HOST: '127.0.0.1',
         PORT: String(opts.botPort ?? 0),

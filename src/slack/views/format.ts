@@ -166,8 +166,3 @@ export function fallback(lines: (string | undefined | false)[]): string {
     LIMITS.fallbackText,
   );
 }
-
-/** A one-section message: used by the small ephemeral replies. */
-export function simpleView(text: string, blocksText: string = text): View {
-  return { text: truncate(text, LIMITS.fallbackText), blocks: [section(blocksText)] };
-}

@@ -11,25 +11,17 @@ import type { KubeSimulator } from '../kube/index.js';
 import type { PrometheusSimulator } from '../prometheus/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { SlackSimulator } from '../slack/index.js';
+import { consoleAssets } from './assets.js';
 import { clusterView } from './cluster.js';
-import { APP_JS } from './page-app.js';
-import { PAGE_CSS } from './page-css.js';
-import { PAGE_HTML } from './page-html.js';
-import { RENDER_JS } from './page-render.js';
+import type { ConsoleInfo, ConsoleService } from './info.js';
 
 /**
- * The sandbox console's HTTP server: the page (strings compiled into this module, so it works
- * the same under tsx and from dist/), a same-origin proxy to the Slack simulator's inspection
+ * The sandbox console's HTTP server: the page (browser/, built by assets.ts), a same-origin proxy to the Slack simulator's inspection
  * API and event stream (`/slack/*` → `/_sandbox/*`), and the two things a page must not do
  * itself: fire alerts (through `fireAlert`, so the bot's credentials stay with the caller) and
  * read the cluster (the simulator's token stays here).
  */
-export interface ConsoleService {
-  service: string;
-  channel: string;
-  namespace: string;
-  deployment: string;
-}
+export type { ConsoleService } from './info.js';
 
 /** The simulators the console shows. */
 export interface ConsoleWorld {
@@ -64,22 +56,17 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-const STATIC: Record<string, { type: string; body: string }> = {
-  '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
-  '/console.css': { type: 'text/css; charset=utf-8', body: PAGE_CSS },
-  '/render.js': { type: 'text/javascript; charset=utf-8', body: RENDER_JS },
-  '/app.js': { type: 'text/javascript; charset=utf-8', body: APP_JS },
-};
-
 export async function startConsoleServer(opts: ConsoleServerOptions): Promise<ConsoleServer> {
   const { world, log } = opts;
+  // Built before listening: a page that cannot be built fails the start, not the first visit.
+  const files = await consoleAssets();
   let url = '';
   // Services in the order of their channels in the scenario (its first channel is its main story).
   const channelOrder = (id: string) => {
     const i = world.scenario.slack.channels.findIndex((c) => c.id === id);
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
   };
-  const info = () => ({
+  const info = (): ConsoleInfo => ({
     team: world.scenario.slack.teamName,
     bot: { id: world.slackSim.app.botUserId, name: world.slackSim.app.botName },
     users: world.scenario.slack.users,
@@ -99,7 +86,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = STATIC[path];
+    const file = files[path];
     if (file && req.method === 'GET') {
       res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' });
       return void res.end(file.body);
@@ -115,7 +102,12 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
       return json(res, 200, { deployments });
     }
     if (path === '/api/alerts' && req.method === 'POST') {
-      const body = JSON.parse((await readBody(req)) || '{}') as { service?: string };
+      let body: { service?: unknown };
+      try {
+        body = JSON.parse((await readBody(req)) || '{}') as { service?: unknown };
+      } catch (err) {
+        return json(res, 400, { error: `the body is not JSON: ${(err as Error).message}` });
+      }
       const svc = opts.services.find((s) => s.service === body.service);
       if (!svc) return json(res, 404, { error: `no runbook for service ${String(body.service)}` });
       const sent = await opts.fireAlert(svc);

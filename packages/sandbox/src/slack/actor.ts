@@ -186,7 +186,7 @@ export class SlackActor {
       try {
         parsed = JSON.parse(res.text);
       } catch {
-        parsed = res.text;
+        parsed = res.text; // the app said JSON but sent something else: the test sees the raw text
       }
     }
     return {

@@ -38,7 +38,7 @@ export function parseArgs(contentType: string | undefined, raw: string): Record<
         ? (parsed as Record<string, unknown>)
         : undefined;
     } catch {
-      return undefined;
+      return undefined; // unreadable JSON counts as no arguments: the method then names what is missing, as Slack does
     }
   }
   if (type === 'application/x-www-form-urlencoded' || type === '')

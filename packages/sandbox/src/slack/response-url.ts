@@ -51,7 +51,7 @@ export class ResponseUrls {
       try {
         body = JSON.parse((body as Record<string, string>).payload!);
       } catch {
-        body = undefined;
+        body = undefined; // answered below with 400 invalid_payload, as Slack answers one
       }
     }
     const answer = (status: number, result: Record<string, unknown>) => {

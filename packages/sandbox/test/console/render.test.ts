@@ -1,23 +1,14 @@
 /**
- * The console's browser-side Block Kit renderer, run as the browser runs it (the same script
- * text, evaluated in a fresh context with a `window`), without a browser.
+ * The console's Block Kit renderer (src/console/browser/render.ts), the module the page runs:
+ * pure string work, so called here directly, without a browser.
  */
-import { runInNewContext } from 'node:vm';
-import { RENDER_JS } from '../../src/console/page-render.js';
+import * as R from '../../src/console/browser/render.js';
 
-interface Renderer {
-  mrkdwn(text: string, ctx: object): string;
-  messageBody(m: object, ctx: object): string;
-}
-
-const window: { RollbotRender?: Renderer } = {};
-runInNewContext(RENDER_JS, { window });
-const R = window.RollbotRender!;
-const ctx = () => ({
+const ctx = (): R.RenderContext => ({
   users: { U0BOB: 'bob' },
   channels: { C0PAY: 'payments-oncall' },
   groups: { S0SRE: 'sre-oncall' },
-  buttons: [] as unknown[],
+  buttons: [],
 });
 
 describe('console renderer: mrkdwn', () => {

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { logLevelFrom } from '../../../config/index.js';
 import { asRollbotError } from '../../../core/errors.js';
 import { createLogger } from '../../../log/logger.js';
+import { describeRedisTarget } from '../../../store/index.js';
 import { openLogFile } from '../../log-file.js';
 import { startSandbox } from '../console.js';
 
@@ -10,13 +12,15 @@ export interface SandboxCommandOptions {
   port: number;
   runbooks: string;
   logDir: string;
+  /** The environment `rollbot` was started with (REDIS_URL, LOG_LEVEL, RUNBOOK_VAR_*). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** `rollbot sandbox`: the world, the bot and the console until Ctrl-C; prints every endpoint. */
 export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
   const logDir = resolve(opts.logDir);
   const logFile = await openLogFile(logDir);
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', destination: logFile.stream });
+  const log = createLogger({ level: logLevelFrom(opts.env, 'info'), destination: logFile.stream });
   let sandbox;
   try {
     sandbox = await startSandbox({
@@ -25,6 +29,7 @@ export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
       runbooksDir: opts.runbooks,
       port: opts.port,
       kubeconfigDir: logDir,
+      env: opts.env,
     });
   } catch (err) {
     const e = asRollbotError(err);
@@ -36,7 +41,7 @@ export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
     return;
   }
   const { urls, world } = sandbox;
-  const store = process.env.REDIS_URL ? `Redis (${redactUrl(process.env.REDIS_URL)})` : 'in memory';
+  const store = opts.env.REDIS_URL ? describeRedisTarget({ url: opts.env.REDIS_URL }) : 'in memory';
   const rows: [string, string][] = [
     ['Sandbox console', urls.console],
     ['rollbot', `${urls.bot}  (Slack: /slack/events, alerts: /webhooks/alertmanager; store ${store})`],
@@ -77,15 +82,4 @@ function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-}
-
-/** A Redis URL without its password, for printing. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
 }

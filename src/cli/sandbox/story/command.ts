@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { logLevelFrom } from '../../../config/index.js';
 import { createLogger } from '../../../log/logger.js';
 import { openLogFile } from '../../log-file.js';
 import { reportCliError } from '../../redis-options.js';
@@ -21,7 +22,7 @@ export async function runStoryCommand(
       ...story,
       out,
       env: opts.env,
-      log: createLogger({ level: process.env.LOG_LEVEL ?? 'debug', destination: logFile.stream }),
+      log: createLogger({ level: logLevelFrom(opts.env, 'debug'), destination: logFile.stream }),
       print: (line) => process.stdout.write(`${line}\n`),
     });
     const verdict = what === 'drill' ? `Drill ${result.ok ? 'passed' : 'FAILED'}. ` : '';

@@ -24,8 +24,8 @@ export interface StoryOptions {
   scenarioPath?: string | undefined;
   runbooksDir: string;
   out: string;
-  /** The environment the story reads its Redis settings from (default process.env). */
-  env?: NodeJS.ProcessEnv | undefined;
+  /** The environment the story reads its settings from (Redis, RUNBOOK_VAR_*). */
+  env: NodeJS.ProcessEnv;
   stepMs?: number | undefined;
   log: Logger;
   print: (line: string) => void;
@@ -51,7 +51,7 @@ export async function runStory(opts: StoryOptions): Promise<StoryResult> {
     throw new RollbotError('not_found', `no runbook for service "${service}" in ${opts.runbooksDir}`, {
       hint: `have: ${registry.services().join(', ') || 'none'}; check with rollbot runbooks lint ${opts.runbooksDir}`,
     });
-  const env = opts.env ?? process.env;
+  const env = opts.env;
   const world = await startSandboxWorld({
     scenarioPath: opts.scenarioPath,
     stepMs: opts.stepMs ?? 120,
