@@ -4,8 +4,6 @@
  * ~/.kube/config, in-cluster) — the same lookup kubectl does. Every request and watch is logged
  * (debug: method, path, status, ms), as kubectl's `-v=6` does.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RollbotError } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
@@ -75,22 +73,23 @@ export function loadKubeConfig(opts: KubeClientOptions = {}): KubeConfig {
 }
 
 /**
- * client-node's `loadFromDefault()` invents a cluster at http://localhost:8080 when it finds no
- * config at all (no KUBECONFIG, no ~/.kube/config, not in a pod); every call then fails with a
- * puzzling TLS message. Recognise that case so each call can say what is actually missing.
+ * client-node's `loadFromDefault()` invents a config when it finds none at all (no KUBECONFIG, no
+ * ~/.kube/config, no service account): cluster "cluster" at http://localhost:8080, user "user",
+ * context "loaded-context" (config.js `loadFromDefault` → `loadFromClusterAndUser`). Every call
+ * then fails with a puzzling TLS message; recognise that shape so each call says what is missing.
  */
 function noConfigFound(kc: KubeConfig, opts: KubeClientOptions): RollbotError | undefined {
   if (opts.kubeconfigYaml !== undefined || opts.kubeconfigPath !== undefined || opts.inCluster)
     return undefined;
-  const cluster = kc.getCurrentCluster();
+  const [cluster, ...more] = kc.clusters;
   const invented =
-    kc.clusters.length === 1 && cluster?.name === 'cluster' && cluster.server === 'http://localhost:8080';
-  const home = process.env.HOME ?? process.env.USERPROFILE ?? '';
-  const found =
-    process.env.KUBECONFIG ||
-    existsSync(join(home, '.kube', 'config')) ||
-    process.env.KUBERNETES_SERVICE_HOST;
-  if (!invented || found) return undefined;
+    more.length === 0 &&
+    cluster?.name === 'cluster' &&
+    cluster.server === 'http://localhost:8080' &&
+    kc.users.length === 1 &&
+    kc.users[0]?.name === 'user' &&
+    kc.currentContext === 'loaded-context';
+  if (!invented) return undefined;
   return new RollbotError(
     'config_invalid',
     'no Kubernetes config: KUBECONFIG is unset, ~/.kube/config does not exist and rollbot is not running in a pod',
