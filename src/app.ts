@@ -142,7 +142,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const { proposals, approvals, closures } = incidents;
   const fallback = new FallbackChannel({ store, notifier, audit: audit.sink, clock, log, later: track });
   const intake = new AlertIntake({
-    ...{ repo, store, audit: audit.sink, proposals, planner, clock, log },
+    ...{ repo, store, notifier, audit: audit.sink, proposals, planner, clock, log },
     ...{ suspects: incidents.suspects, fallback },
     registry: () => registry,
     refresh: (i) => progress.push(i),
@@ -166,7 +166,12 @@ export async function createApp(world: World): Promise<RollbotApp> {
 
   const health = createHealth({
     registry: metrics.registry,
-    checks: [{ name: 'store', check: () => store.ping() }],
+    clock,
+    checks: [
+      { name: 'store', check: () => store.ping() },
+      { name: 'slack', check: async () => void (await slack.authTest()), cacheMs: 30_000 },
+      { name: 'kubernetes', check: () => kube.ping(), cacheMs: 15_000 },
+    ],
   });
   const listener = bolt.requestListener;
   const replays = slackReplayGuard(store, log);

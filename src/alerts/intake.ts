@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import { type AlertSummary, type Incident, type RevisionInfo, isOpen } from '../incidents/incident.js';
-import type { AuditSink, Planner } from '../incidents/ports.js';
+import { asRollbotError, type RollbotError } from '../core/errors.js';
+import type { Incident, RevisionInfo } from '../incidents/incident.js';
+import type { AuditSink, Notifier, Planner } from '../incidents/ports.js';
 import type { Suspects } from '../incidents/suspects.js';
 import type { Proposals } from '../incidents/proposals.js';
 import type { IncidentRepository } from '../incidents/repository.js';
@@ -9,16 +10,15 @@ import type { RunbookRegistry } from '../runbooks/registry.js';
 import type { Store } from '../store/index.js';
 import type { Alert, AlertBatch } from './alert.js';
 import type { FallbackChannel } from './fallback.js';
+import { latest, repeatVerdict, summarize } from './repeats.js';
 
 /**
  * From parsed alerts to incidents. Alertmanager re-sends a whole group every group_interval and
  * repeat_interval, so identity is the alert (fingerprint + startsAt), never the request: a seen
  * alert only bumps counters. All firing alerts routed to one service become one proposal.
  */
-const MAX_KEYS = 200;
 const SEEN_TTL_MS = 7 * 24 * 3_600_000;
-const identity = (a: Alert) => `${a.fingerprint}@${a.startsAt}`;
-const seenKey = (a: Alert) => `alert:${identity(a)}`;
+const seenKey = (a: Alert) => `alert:${a.fingerprint}@${a.startsAt}`;
 
 export interface IntakeDeps {
   store: Store;
@@ -28,6 +28,8 @@ export interface IntakeDeps {
   audit: AuditSink;
   clock: Clock;
   log: Logger;
+  /** The runbook's channel hears when an alert could not become a proposal. */
+  notifier: Pick<Notifier, 'cannotPropose'>;
   planner: Pick<Planner, 'live'>;
   /** Alerts no runbook handles: one fallback-channel message per group. */
   fallback: Pick<FallbackChannel, 'record'>;
@@ -42,61 +44,31 @@ export interface IntakeResult {
   deduplicated: number;
   resolved: number;
   unrouted: number;
+  /**
+   * Alerts stored and audited that could not become a proposal (e.g. the cluster is unreachable):
+   * one line per service saying why. The sender gets 200 with these: re-sending cannot help, and
+   * the next delivery of the same alerts tries again.
+   */
+  problems: string[];
 }
 
-function summarize(prev: AlertSummary | undefined, fresh: Alert[], now: number): AlertSummary {
-  const first = fresh[0]!;
-  const keys = [...new Set([...(prev?.keys ?? []), ...fresh.map(identity)])];
-  return {
-    count: keys.length,
-    deliveries: (prev?.deliveries ?? 0) + 1,
-    firing: (prev?.firing ?? 0) + fresh.length,
-    keys: keys.slice(-MAX_KEYS),
-    groupKeys: [...new Set([...(prev?.groupKeys ?? []), ...fresh.map((a) => a.groupKey)])].slice(-20),
-    firstAt: prev?.firstAt ?? Math.min(...fresh.map((a) => Date.parse(a.startsAt) || now)),
-    lastAt: now,
-    summary: prev?.summary ?? first.summary,
-    labels: prev?.labels ?? first.labels,
-    links: prev?.links ?? {
-      generatorURL: first.generatorURL,
-      dashboardURL: first.dashboardURL,
-      runbookURL: first.runbookURL,
-    },
-    resolvedAt: undefined,
-  };
-}
+/** One "could not propose" notice per service per this long; every failure is still audited. */
+const PROBLEM_NOTICE_MS = 10 * 60_000;
 
 type Route = Extract<ReturnType<RunbookRegistry['routeAlert']>, { matched: true }>;
-
-/** The newest incident in a chain of superseded proposals (the alerts moved with each one). */
-async function latest(repo: IncidentRepository, id: string): Promise<Incident | null> {
-  let incident = await repo.get(id);
-  for (let hop = 0; hop < 5 && incident?.state === 'superseded' && incident.supersededBy; hop++)
-    incident = (await repo.get(incident.supersededBy)) ?? incident;
-  return incident;
-}
-
-/**
- * What a re-sent alert does: join the open incident (counters), stay quiet (its incident ran, or
- * was dismissed less than the dismissal window ago), or reopen (the window passed, or the proposal
- * expired or was replaced without a successor): then it proposes afresh.
- */
-function repeatVerdict(incident: Incident | null, now: number): 'join' | 'quiet' | 'reopen' {
-  if (!incident) return 'quiet';
-  if (isOpen(incident)) return 'join';
-  if (incident.state === 'expired' || incident.state === 'superseded') return 'reopen';
-  const closedProposal =
-    (incident.state === 'dismissed' || incident.state === 'cancelled') && !incident.execution;
-  return closedProposal && incident.quietUntil !== undefined && now >= incident.quietUntil
-    ? 'reopen'
-    : 'quiet';
-}
 
 export class AlertIntake {
   constructor(private readonly d: IntakeDeps) {}
 
   async ingest(batch: AlertBatch): Promise<IntakeResult> {
-    const result: IntakeResult = { proposals: [], joined: 0, deduplicated: 0, resolved: 0, unrouted: 0 };
+    const result: IntakeResult = {
+      proposals: [],
+      joined: 0,
+      deduplicated: 0,
+      resolved: 0,
+      unrouted: 0,
+      problems: [],
+    };
     const byService = new Map<string, { route: Route; alerts: Alert[] }>();
     const registry = this.d.registry();
     const unrouted: { alert: Alert; reason: string }[] = [];
@@ -189,12 +161,19 @@ export class AlertIntake {
       result.joined += fresh.length;
       this.d.refresh(incident);
     } else {
-      const outcome = await this.d.proposals.open({
-        loaded: route.runbook,
-        target: route.target,
-        origin: 'alert',
-        alerts: summarize(undefined, fresh, now),
-      });
+      let outcome: Awaited<ReturnType<Proposals['open']>>;
+      try {
+        outcome = await this.d.proposals.open({
+          loaded: route.runbook,
+          target: route.target,
+          origin: 'alert',
+          alerts: summarize(undefined, fresh, now),
+        });
+      } catch (err) {
+        const e = asRollbotError(err);
+        if (e.code === 'store_unavailable') throw e; // not stored: the sender must retry (503)
+        return this.notProposed(service, route.runbook.runbook.channel, fresh, e, result);
+      }
       // Alert-born proposals are never refused or unapprovable: they are posted saying why.
       if (outcome.kind !== 'created' && outcome.kind !== 'joined') return;
       incident = outcome.incident;
@@ -236,6 +215,43 @@ export class AlertIntake {
       // The alert is handled; a suspect not recorded only means a later default plan may offer it.
       this.d.log.warn({ err, service }, 'could not record the suspect revision');
     }
+  }
+
+  /**
+   * The alerts are on the record but no proposal could be planned (cluster unreachable, no such
+   * Deployment, …): audit why, tell the runbook's channel (throttled), and forget the alerts'
+   * claims so the sender's next delivery of them tries again.
+   */
+  private async notProposed(
+    service: string,
+    channel: string,
+    alerts: Alert[],
+    err: RollbotError,
+    result: IntakeResult,
+  ): Promise<void> {
+    this.d.log.warn({ err, service }, 'alert could not become a proposal');
+    result.problems.push(`${service}: ${err.operatorMessage}`);
+    await this.d.audit.append({
+      action: 'proposal.failed',
+      actor: { type: 'system', name: alerts[0]!.source },
+      service,
+      details: {
+        code: err.code,
+        reason: err.message,
+        hint: err.hint,
+        fingerprints: alerts.map((a) => a.fingerprint),
+      },
+    });
+    for (const alert of alerts) await this.d.store.del(seenKey(alert));
+    const first = await this.d.store.set(`proposal-failed:${service}`, err.code, {
+      ifAbsent: true,
+      ttlMs: PROBLEM_NOTICE_MS,
+    });
+    // Not awaited: the sender's reply must not wait on Slack (Alertmanager gives up after 10 s).
+    if (first)
+      void this.d.notifier
+        .cannotPropose(channel, alerts[0]!.summary, err)
+        .catch((e) => this.d.log.warn({ err: e, service }, 'could not post the could-not-propose notice'));
   }
 
   private async resolved(alerts: Alert[], result: IntakeResult) {

@@ -4,8 +4,10 @@
  *
  * Order: POST only (405) → JSON content type (415) → header auth (bearer, 401) → body within
  * the size limit (413) → signature auth on the raw bytes (401) → JSON (400 with position) →
- * schema (400 naming the field) → ingest: 200 once stored, 503 when not (Alertmanager retries
- * 5xx only, so 4xx means "never retry this" and 503 means "send it again").
+ * schema (400 naming the field) → ingest: 200 once stored (with `problems` when a stored alert
+ * could not become a proposal, e.g. the cluster is unreachable: re-sending would not help), 503
+ * only when it could not be stored (Alertmanager retries 5xx only, so 4xx means "never retry
+ * this" and 503 means "send it again").
  * Every reply is JSON; nothing escapes the handler.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,8 +30,12 @@ export interface WebhookHandlerOptions {
   maxBodyBytes?: number;
   clock: Pick<Clock, 'now'>;
   log: Logger;
-  /** Stores the batch (dedupe, incidents). Resolve once durable; throw to have the sender retry. */
-  ingest: (batch: AlertBatch) => Promise<unknown>;
+  /**
+   * Stores the batch (dedupe, incidents). Resolve once durable — with `problems` when stored alerts
+   * could not become proposals (sent back with the 200); throw only when they could not be stored,
+   * to have the sender retry.
+   */
+  ingest: (batch: AlertBatch) => Promise<void | { problems?: string[] | undefined }>;
   /** Called once per request with the status sent, for metrics. Must not throw (errors are logged). */
   onResult?: (source: AlertSource, status: number) => void;
 }
@@ -156,8 +162,9 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     const parsed = parseAlertBatch(source, json.value, clock.now());
     if (!parsed.ok) return reject(res, parsed.rejection);
 
+    let problems: string[] = [];
     try {
-      await ingest(parsed.batch);
+      problems = (await ingest(parsed.batch))?.problems ?? [];
     } catch (err) {
       const e = asRollbotError(err);
       // Any failure to store is worth a retry from the sender: 503, never a 4xx.
@@ -174,7 +181,11 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
       );
     }
     log.info({ groupKey: parsed.batch.groupKey, alerts: parsed.batch.alerts.length }, 'alert batch accepted');
-    send(res, 200, { status: 'accepted', alerts: parsed.batch.alerts.length });
+    send(res, 200, {
+      status: 'accepted',
+      alerts: parsed.batch.alerts.length,
+      ...(problems.length ? { problems } : {}),
+    });
   };
 
   return async (req, res) => {

@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'alert.unrouted',
   'alert.resolved',
   'proposal.posted',
+  'proposal.failed',
   'proposal.expired',
   'proposal.dismissed',
   'proposal.superseded',
@@ -41,6 +42,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const SIGNIFICANT_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'proposal.posted',
   'rollback.requested',
+  'proposal.failed',
   'proposal.dismissed',
   'proposal.superseded',
   'proposal.expired',

@@ -18,21 +18,25 @@ export class FencedIncident {
     private readonly repo: IncidentRepository,
     private readonly incidentId: string,
     readonly token: string,
+    /** Wraps each read and write (the run rides out a Redis failover with it: ride-out.ts). */
+    private readonly durable: <T>(what: string, op: () => Promise<T>) => Promise<T> = (_what, op) => op(),
   ) {}
 
   async fresh(): Promise<Incident> {
-    const incident = await this.repo.require(this.incidentId);
+    const incident = await this.durable('read the incident', () => this.repo.require(this.incidentId));
     if (incident.execution?.owner !== this.token || incident.state !== 'running') throw new Fenced(incident);
     return incident;
   }
 
   /** Changes the incident only while this run owns it. */
   async mutate(change: (cur: Incident) => unknown): Promise<Incident> {
-    const res = await this.repo.update(this.incidentId, (cur) => {
-      if (cur.execution?.owner !== this.token || cur.state !== 'running') return null;
-      change(cur);
-      return cur;
-    });
+    const res = await this.durable('update the incident', () =>
+      this.repo.update(this.incidentId, (cur) => {
+        if (cur.execution?.owner !== this.token || cur.state !== 'running') return null;
+        change(cur);
+        return cur;
+      }),
+    );
     if (!res.ok) throw new Fenced(res.incident);
     return res.incident;
   }

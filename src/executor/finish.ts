@@ -18,7 +18,8 @@ export type Outcome = 'succeeded' | 'failed' | 'cancelled';
 
 export interface Finisher {
   deps: ExecutorDeps;
-  transitions: Transitions;
+  /** The lifecycle's moves (the run passes them wrapped to ride out a Redis failover). */
+  transitions: Pick<Transitions, 'apply'>;
   rollbot: Actor;
   doc: FencedIncident;
   log: Logger;

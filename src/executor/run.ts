@@ -17,12 +17,13 @@ import type { Step } from '../runbooks/steps-schema.js';
 import { EffectLedger } from '../steps/effects.js';
 import { interpolate } from '../steps/interpolate.js';
 import type { StepResult } from '../steps/types.js';
-import type { ExecutorDeps, RunOutcome } from './deps.js';
+import type { ExecutorDeps, RunOutcome, RunRecords } from './deps.js';
 import { type Failure, failureFor } from './failure.js';
 import { Fenced, FencedIncident } from './fenced.js';
 import { auditUnavailable, type Finisher, finishRun, interrupted, type Outcome } from './finish.js';
 import type { HeldLease } from './lease.js';
 import { ProgressThrottle } from './progress.js';
+import { rideOut } from './ride-out.js';
 import { runStep } from './run-step.js';
 import { isDone, type Phase, planOf, recordOf, StepBook } from './step-book.js';
 
@@ -33,6 +34,7 @@ export class IncidentRun {
   private readonly book: StepBook;
   private readonly finisher: Finisher;
   private readonly progress: ProgressThrottle;
+  private readonly durable: <T>(what: string, op: () => Promise<T>) => Promise<T>;
   /** Aborts the current step: cancellation (read-only steps) or shutdown past its grace. */
   private stepAbort = new AbortController();
   private currentReadOnly = false;
@@ -44,14 +46,27 @@ export class IncidentRun {
     private readonly lease: HeldLease,
     private readonly log: Logger,
   ) {
-    const { repo, audit } = deps.records;
+    const { repo } = deps.records;
     const { clock, metrics } = deps.runtime;
-    this.doc = new FencedIncident(repo, incidentId, `${lease.owner}#${randomBytes(4).toString('hex')}`);
+    // Every store read and write of the run rides out a Redis failover while the lease can still be
+    // its own (ride-out.ts), instead of crashing and leaving the incident to wait out the lease.
+    const durable = <T>(what: string, op: () => Promise<T>): Promise<T> =>
+      rideOut(what, op, { lease, maxMs: deps.replica.leaseTtlMs, log });
+    this.durable = durable;
+    const audit: RunRecords['audit'] = {
+      append: (event) => durable(`audit ${event.action}`, () => deps.records.audit.append(event)),
+      read: (filter) => durable('read the audit log', () => deps.records.audit.read(filter)),
+    };
+    const token = `${lease.owner}#${randomBytes(4).toString('hex')}`;
+    this.doc = new FencedIncident(repo, incidentId, token, durable);
     const actor = { type: 'system' as const, name: `rollbot/${deps.replica.instanceId}` };
     this.book = new StepBook(this.doc, audit, actor, () => clock.now(), log);
+    const transitions = new Transitions({ repo, audit, clock, log, metrics });
     this.finisher = {
       deps,
-      transitions: new Transitions({ repo, audit, clock, log, metrics }),
+      transitions: {
+        apply: (...move) => durable(`${move[1].type} the run`, () => transitions.apply(...move)),
+      },
       rollbot: rollbot(actor.name),
       doc: this.doc,
       log,
@@ -96,7 +111,7 @@ export class IncidentRun {
   private async drive(isStopping: () => boolean): Promise<RunOutcome> {
     const { repo } = this.deps.records;
     const { clock } = this.deps.runtime;
-    let incident = await repo.require(this.incidentId);
+    let incident = await this.durable('read the incident', () => repo.require(this.incidentId));
     if (incident.state !== 'approved' && incident.state !== 'running') {
       return { status: 'not_runnable', incident, message: `incident ${incident.id} is ${incident.state}` };
     }

@@ -1,25 +1,17 @@
 import type { Registry } from 'prom-client';
+import type { Clock } from '../core/clock.js';
+import { type CheckResult, type ReadinessCheck, probeChecks } from './readiness.js';
 import type { Route } from './server.js';
 import { sendJson } from './server.js';
+
+export type { CheckResult, ReadinessCheck } from './readiness.js';
 
 /**
  * /healthz: the process is alive (never touches dependencies, so a Redis outage does not get
  * the pod killed); it names the running version. /readyz: the instance can do work — every
- * readiness check passes and it is not shutting down; 503 names the reason. /metrics: Prometheus
- * text format.
+ * readiness check passes (Redis, Slack auth, the Kubernetes API; cached and bounded by
+ * readiness.ts) and it is not shutting down; 503 names which and why. /metrics: Prometheus text.
  */
-export interface ReadinessCheck {
-  name: string;
-  /** Resolves when ready; throws (or rejects) with the reason otherwise. */
-  check: () => Promise<void>;
-}
-
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  reason?: string;
-}
-
 export interface Health {
   routes: Route[];
   /** From now on /readyz answers 503 (graceful shutdown: the load balancer stops sending work). */
@@ -30,20 +22,15 @@ export interface Health {
 export function createHealth(deps: {
   registry: Registry;
   checks: ReadinessCheck[];
+  clock: Pick<Clock, 'now'>;
   /** What /healthz reports about the build (version, commit). */
   build?: Record<string, string> | undefined;
 }): Health {
   let stopping = false;
+  const probe = probeChecks(deps.checks, { clock: deps.clock });
   const readiness = async (): Promise<CheckResult[]> => [
     { name: 'config', ok: true },
-    ...(await Promise.all(
-      deps.checks.map(({ name, check }) =>
-        check().then(
-          () => ({ name, ok: true }),
-          (err: unknown) => ({ name, ok: false, reason: err instanceof Error ? err.message : String(err) }),
-        ),
-      ),
-    )),
+    ...(await probe()),
     stopping ? { name: 'shutdown', ok: false, reason: 'shutting down' } : { name: 'shutdown', ok: true },
   ];
   const routes: Route[] = [

@@ -40,7 +40,7 @@ export function webhookRoutes(deps: {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  ingest: (batch: AlertBatch) => Promise<unknown>;
+  ingest: (batch: AlertBatch) => Promise<void | { problems?: string[] | undefined }>;
 }): Route[] {
   const sources: AlertSource[] = ['alertmanager', 'grafana', 'generic'];
   return sources.map((source) => {

@@ -1,3 +1,4 @@
+import type { RollbotError } from '../core/errors.js';
 import type { Runbook } from '../runbooks/schema.js';
 import type { Incident, IncidentPlan, RevisionInfo } from './incident.js';
 import type { Suspect } from './suspects.js';
@@ -43,6 +44,8 @@ export interface Notifier {
     to: Audience,
     message: { what: string; why?: string | undefined; next?: string | undefined },
   ): Promise<void>;
+  /** An alert its runbook handles but no proposal could be made for (why, what next), in `channel`. */
+  cannotPropose(channel: string, summary: string, err: RollbotError): Promise<void>;
   /**
    * The fallback channel's message for one group of alerts no runbook handles: posted when `ts` is
    * absent, else edited in place. Returns its ts, or undefined when no fallback channel is set.

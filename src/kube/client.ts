@@ -72,7 +72,42 @@ export function loadKubeConfig(opts: KubeClientOptions = {}): KubeConfig {
   return kc;
 }
 
+/**
+ * client-node's `loadFromDefault()` invents a config when it finds none at all (no KUBECONFIG, no
+ * ~/.kube/config, no service account): cluster "cluster" at http://localhost:8080, user "user",
+ * context "loaded-context" (config.js `loadFromDefault` → `loadFromClusterAndUser`). Every call
+ * then fails with a puzzling TLS message; recognise that shape so each call says what is missing.
+ */
+function noConfigFound(kc: KubeConfig, opts: KubeClientOptions): RollbotError | undefined {
+  if (opts.kubeconfigYaml !== undefined || opts.kubeconfigPath !== undefined || opts.inCluster)
+    return undefined;
+  const [cluster, ...more] = kc.clusters;
+  const invented =
+    more.length === 0 &&
+    cluster?.name === 'cluster' &&
+    cluster.server === 'http://localhost:8080' &&
+    kc.users.length === 1 &&
+    kc.users[0]?.name === 'user' &&
+    kc.currentContext === 'loaded-context';
+  if (!invented) return undefined;
+  return new RollbotError(
+    'config_invalid',
+    'no Kubernetes config: KUBECONFIG is unset, ~/.kube/config does not exist and rollbot is not running in a pod',
+    {
+      hint: 'set KUBECONFIG (and KUBE_CONTEXT) or run rollbot in the cluster with its service account (deploy/)',
+    },
+  );
+}
+
 export function createKubeClients(opts: KubeClientOptions = {}): KubeClients {
   const kc = loadKubeConfig(opts);
-  return { kc, raw: new RawKube(kc, opts.requestTimeoutMs, opts.log?.child({ component: 'kube' })) };
+  return {
+    kc,
+    raw: new RawKube(
+      kc,
+      opts.requestTimeoutMs,
+      opts.log?.child({ component: 'kube' }),
+      noConfigFound(kc, opts),
+    ),
+  };
 }

@@ -31,7 +31,7 @@ export function qualifiedResource(a: KubeAction): string {
 
 function describe(a: KubeAction): string {
   const what = a.name ? `${qualifiedResource(a)} "${a.name}"` : qualifiedResource(a);
-  return `${a.verb} ${what} in namespace "${a.namespace}"`;
+  return a.namespace ? `${a.verb} ${what} in namespace "${a.namespace}"` : `${a.verb} ${what}`;
 }
 
 /** The user name from a Forbidden Status (`User "…" cannot …`), when the server says it. */

@@ -49,6 +49,18 @@ export class KubeGateway implements KubeGatewayApi {
   waitRollout(namespace: string, name: string, opts: WaitOptions): Promise<WaitResult> {
     return waitRollout(this.clients.kc, this.clients.raw, namespace, name, opts);
   }
+
+  /**
+   * The API server answers these credentials: GET /version, which every authenticated identity
+   * may read (system:public-info-viewer), so it needs no RBAC beyond rollbot's. For readiness.
+   */
+  async ping(): Promise<void> {
+    await this.clients.raw.request({
+      method: 'GET',
+      path: '/version',
+      action: { verb: 'get', resource: 'version', group: '', namespace: '' },
+    });
+  }
 }
 
 export type { RolloutCounts } from './rollout-status.js';

@@ -32,6 +32,8 @@ export class RawKube {
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
     /** Request lines (debug), for this client's requests and its watches. */
     readonly log?: Logger | undefined,
+    /** Set when there is no usable config at all: every request fails with it. */
+    private readonly unconfigured?: RollbotError | undefined,
   ) {}
 
   get server(): string {
@@ -49,6 +51,7 @@ export class RawKube {
    * write may be repeated is the caller's decision (the undo re-reads and converges instead).
    */
   async request<T>(req: RawRequest): Promise<T> {
+    if (this.unconfigured) throw this.unconfigured;
     if (req.method !== 'GET') return this.once<T>(req);
     return retrying(() => this.once<T>(req), {
       attempts: READ_ATTEMPTS,

@@ -34,6 +34,8 @@ export interface SlackGateway {
   usergroupMembers(groupId: string): Promise<string[]>;
   /** Display name of a user, or undefined when Slack does not know it. Cached. */
   userName(userId: string): Promise<string | undefined>;
+  /** auth.test: the bot token still works (readiness); throws naming why not. */
+  authTest(): Promise<{ team?: string | undefined; botUserId?: string | undefined }>;
 }
 
 const GROUP_TTL_MS = 5 * 60_000;
@@ -118,6 +120,24 @@ export class WebClientGateway implements SlackGateway {
       return name;
     } catch {
       return undefined; // a display name is a courtesy: views show the <@id> mention instead
+    }
+  }
+
+  async authTest() {
+    try {
+      const r = await this.client.auth.test();
+      return { team: r.team, botUserId: r.user_id };
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error;
+      if (
+        code &&
+        ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'].includes(code)
+      )
+        throw new RollbotError('unauthorized', `Slack refuses the bot token (${code})`, {
+          hint: 'set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) of the installed app',
+          cause: err,
+        });
+      throw slackError('auth.test', err);
     }
   }
 

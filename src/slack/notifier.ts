@@ -1,9 +1,17 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import type { RollbotError } from '../core/errors.js';
 import type { Incident } from '../incidents/incident.js';
 import type { Audience, Notifier, UnroutedGroupInfo } from '../incidents/ports.js';
 import type { SlackGateway } from './gateway.js';
-import { errorView, progressView, proposalView, threadNote, unroutedGroupView } from './views/index.js';
+import {
+  errorView,
+  errorViewFrom,
+  progressView,
+  proposalView,
+  threadNote,
+  unroutedGroupView,
+} from './views/index.js';
 
 /**
  * The incident domain's voice in Slack: one message per incident, posted once and then edited
@@ -60,6 +68,13 @@ export class SlackNotifier implements Notifier {
     } catch (err) {
       this.log.warn({ err, user: to.user }, 'could not reply to the user');
     }
+  }
+
+  async cannotPropose(channel: string, summary: string, err: RollbotError) {
+    await this.slack.postMessage({
+      channel,
+      ...errorViewFrom(err, `Alert "${summary}" fired, but rollbot could not propose a rollback`),
+    });
   }
 
   async fallback(group: UnroutedGroupInfo, ts?: string): Promise<string | undefined> {

@@ -18,6 +18,7 @@ const SCOPE_OF: Record<string, string | null> = {
   'chat.getPermalink': null,
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
+  'auth.test': null,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { createApp, type RollbotApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { Incident } from '../../src/incidents/incident.js';
+import type { KubeGateway } from '../../src/kube/index.js';
 import { createLogger, memoryDestination } from '../../src/log/logger.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox/world.js';
 import { MemoryStore, RedisStore, type Store } from '../../src/store/index.js';
@@ -32,6 +33,8 @@ export interface BotOptions {
   /** Per-instance config tweaks after the sandbox wiring. */
   configure?: (config: Config, index: number) => Config;
   slackRateLimit?: boolean;
+  /** The Kubernetes gateway the apps use (default: the simulator's). */
+  kube?: (world: SandboxWorld) => KubeGateway | Promise<KubeGateway>;
 }
 
 export interface Bot {
@@ -100,7 +103,7 @@ export async function startBot(opts: BotOptions = {}): Promise<Bot> {
     const app = await createApp({
       config,
       store,
-      kube: world.kube,
+      kube: (await opts.kube?.(world)) ?? world.kube,
       github: world.github,
       log: log.child({ instance: i }),
       runbookEnv: world.runbookEnv,

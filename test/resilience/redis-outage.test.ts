@@ -18,8 +18,11 @@ afterEach(async () => {
   bot = proxy = redis = undefined;
 });
 
-async function start(redisUrl: string): Promise<Bot> {
-  bot = await startBot({ runbooksDir: await runbooksDir([paymentsRunbook()]), env: { REDIS_URL: redisUrl } });
+async function start(redisUrl: string, env: Record<string, string> = {}): Promise<Bot> {
+  bot = await startBot({
+    runbooksDir: await runbooksDir([paymentsRunbook()]),
+    env: { REDIS_URL: redisUrl, ...env },
+  });
   bot.world.slackSim.resetRateLimits();
   return bot;
 }
@@ -128,6 +131,38 @@ describe('Redis unreachable or restarted mid-incident', () => {
         'execution.resumed',
         'rollback.succeeded',
       ]),
+    );
+    expect(await b.app.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  test('a partition shorter than the lease during the undo: the run waits for Redis and goes on — no crash, no resume, each step once', async () => {
+    redis = await PrivateRedis.start();
+    proxy = await CuttableProxy.start(redis.port);
+    const b = await start(proxy.url, { LEASE_TTL: '10s' });
+    const proposed = await proposal(b);
+    b.world.kubeSim.faults.add({ method: 'PATCH', pathPattern: DEPLOYMENT_PATH, delayMs: 1_000 });
+    await approve(b, proposed.slack!.ts);
+    await until('the undo PATCH to be in flight', () => undoPatches(b.world).all.length === 1);
+    proxy.cut(); // the undo's result cannot be recorded until Redis is back
+    await until('/readyz to report Redis', async () => (await readyz(b)).status === 503);
+    await new Promise((r) => setTimeout(r, 3_000)); // as long as the other test's, but the lease is 10 s
+    proxy.restore();
+    const done = await b.waitIncident(
+      'payments-api',
+      (i) => i.state === 'succeeded' || i.state === 'failed',
+      25_000,
+    );
+    expect(done.state).toBe('succeeded');
+    expect(done.execution!.resumedCount ?? 0).toBe(0);
+    expect(undoPatches(b.world).applied).toHaveLength(1);
+    const actions = (await b.app.audit.read({ incidentId: done.id })).map((r) => r.action);
+    expect(actions).not.toContain('execution.resumed');
+    const started = (await b.app.audit.read({ incidentId: done.id }))
+      .filter((r) => r.action === 'step.started')
+      .map((r) => (r.details as { step: string }).step);
+    expect(started).toEqual([...new Set(started)]);
+    expect(b.logs.some((l) => l.includes('Redis unavailable; holding the lease and waiting for it'))).toBe(
+      true,
     );
     expect(await b.app.audit.verify()).toMatchObject({ ok: true });
   });

@@ -78,13 +78,14 @@ export function storeContract(name: string, make: () => { store: Store; cleanup:
     });
 
     test('a renewed lease outlives its first TTL; release frees it', async () => {
-      await store.acquireLease('svc', 'a', 200);
-      await sleep(120);
-      expect(await store.renewLease('svc', 'a', 200)).toBe(true);
-      await sleep(120);
-      expect((await store.acquireLease('svc', 'b', 200)).acquired).toBe(false);
+      // 900 ms steps against a 1.5 s TTL: each check has 600 ms to spare on a busy machine.
+      await store.acquireLease('svc', 'a', 1_500);
+      await sleep(900);
+      expect(await store.renewLease('svc', 'a', 1_500)).toBe(true);
+      await sleep(900); // past the first TTL, inside the renewed one
+      expect((await store.acquireLease('svc', 'b', 1_500)).acquired).toBe(false);
       expect(await store.releaseLease('svc', 'a')).toBe(true);
-      expect((await store.acquireLease('svc', 'b', 200)).acquired).toBe(true);
+      expect((await store.acquireLease('svc', 'b', 1_500)).acquired).toBe(true);
     });
 
     test('stream entries come back in order; range after, count, last, trim', async () => {

@@ -21,6 +21,7 @@ jest.setTimeout(120_000);
 
 function storeOn(settings: Parameters<typeof createRedisClient>[0]) {
   const client = createRedisClient(settings);
+  client.on('error', () => undefined); // reconnect noise after the topology is stopped
   const store = new RedisStore(client, `test:${randomUUID()}:`);
   // The topology is thrown away after the file, so the keys need no cleanup; the client does.
   return { store, cleanup: () => store.close() };

@@ -114,7 +114,7 @@ export function progressView(incident: Incident, opts: { now: number }): View {
     footer.push(`To stop: \`/rollback cancel ${esc(incident.service, 100)}\``);
   }
   if (incident.execution?.resumedCount) {
-    footer.push(`resumed ${incident.execution.resumedCount}× after a replica stopped`);
+    footer.push(`resumed ${incident.execution.resumedCount}× after an interrupted run`);
   }
   if (incident.postmortem?.url) footer.push(link(incident.postmortem.url, 'Postmortem'));
   footer.push(

@@ -229,12 +229,16 @@ async function waitForFinal(app: RollbotApp, service: string, timeoutMs: number)
   const deadline = Date.now() + Math.max(timeoutMs, 1000);
   let last: Incident | null = null;
   while (Date.now() < deadline) {
-    const ids = await app.repo.active();
-    const open = ids.find((i) => i.service === service);
-    if (open) last = open;
-    else if (last) {
-      const final = await app.repo.get(last.id);
-      if (final && FINAL.has(final.state)) return final;
+    try {
+      const ids = await app.repo.active();
+      const open = ids.find((i) => i.service === service);
+      if (open) last = open;
+      else if (last) {
+        const final = await app.repo.get(last.id);
+        if (final && FINAL.has(final.state)) return final;
+      }
+    } catch {
+      // The store is away for a moment (a Redis failover): the story only watches, so ask again.
     }
     await new Promise((r) => setTimeout(r, 100));
   }
