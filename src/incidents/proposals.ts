@@ -131,7 +131,11 @@ export class Proposals {
       alerts: req.alerts,
       approvals: [],
       blocked: gate.ok
-        ? managed && { reason: 'gitops_managed', message: managed.message ?? managed.title, what: managed.title }
+        ? managed && {
+            reason: 'gitops_managed',
+            message: managed.message ?? managed.title,
+            what: managed.title,
+          }
         : {
             reason: gate.reason,
             message: gate.message,

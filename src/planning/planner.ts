@@ -106,7 +106,12 @@ export class ClusterPlanner implements Planner {
       managedBy: assessUndo(
         runbook,
         target,
-        detectManager({ namespace: p.namespace, name: p.deployment, labels: p.labels, annotations: p.annotations }),
+        detectManager({
+          namespace: p.namespace,
+          name: p.deployment,
+          labels: p.labels,
+          annotations: p.annotations,
+        }),
       ),
     };
   }
