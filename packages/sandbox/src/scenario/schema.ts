@@ -19,6 +19,16 @@ const deployment = z.object({
   progressDeadlineSeconds: z.number().int().min(1).default(600),
   /** Pod labels; the Deployment selector uses them as matchLabels. */
   labels: z.record(z.string(), z.string()).default({}),
+  /**
+   * Extra labels and annotations on the Deployment object itself (not its pods), as a deploy tool
+   * leaves them: Argo CD's tracking-id, Flux's toolkit labels, Helm's release annotations.
+   */
+  metadata: z
+    .object({
+      labels: z.record(z.string(), z.string()).default({}),
+      annotations: z.record(z.string(), z.string()).default({}),
+    })
+    .optional(),
   containerName: z.string().default('app'),
   containerPort: z.number().int().optional(),
   /** Revisions in order; the last one is what runs now. Each becomes a ReplicaSet. */
