@@ -66,7 +66,7 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
     );
   const n = history.length;
   const last = history[n - 1]!;
-  const annotations: Record<string, string> = { [REVISION]: String(n) };
+  const annotations: Record<string, string> = { ...sd.metadata?.annotations, [REVISION]: String(n) };
   if (last.changeCause) annotations[CHANGE_CAUSE] = last.changeCause;
   const d: KubeObject = {
     apiVersion: 'apps/v1',
@@ -74,7 +74,7 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
     metadata: {
       name: sd.name,
       namespace: sd.namespace,
-      labels: podLabels(sd),
+      labels: { ...sd.metadata?.labels, ...podLabels(sd) },
       annotations,
       generation: n,
       creationTimestamp: new Date(now - (n + 1) * HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -96,7 +96,9 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
   history.forEach((entry, i) => {
     const template = templateFor(sd, entry.image);
     const hash = computeTemplateHash(template);
-    const rsAnnotations: Record<string, string> = {};
+    // The controller copies the Deployment's own annotations onto its ReplicaSets (sync.go), so a
+    // tracking-id lands on them too: Argo CD tells them apart by the kind/name inside the id.
+    const rsAnnotations: Record<string, string> = { ...sd.metadata?.annotations };
     if (entry.changeCause) rsAnnotations[CHANGE_CAUSE] = entry.changeCause;
     const asDeployedThen = {
       ...deployment,
