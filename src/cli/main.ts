@@ -18,6 +18,8 @@ import { register as registerServe } from './commands/serve.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerUndo } from './commands/undo.js';
 
+const env = process.env;
+
 const program = new Command('rollbot')
   .description('Slack ChatOps bot: a firing alert becomes a one-click, audited, verified Kubernetes rollback')
   .version(
@@ -40,14 +42,14 @@ for (const register of [
   registerHistory,
   registerPostmortem,
 ])
-  register(program, process.env);
+  register(program, env);
 
 // Whatever fails — a command's own error, or one escaping from a timer — is told as a message and
 // a next step, never as a stack trace; ROLLBOT_DEBUG=1 adds the stack for a bug report.
 const fail = (err: unknown): void => {
   const e = asRollbotError(err);
   process.stderr.write(`rollbot: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
-  if (process.env.ROLLBOT_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (env.ROLLBOT_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
 };
 process.on('uncaughtException', (err) => {
