@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withSandbox } from '../load-sandbox.js';
 import type { Env } from '../redis-options.js';
+import { examples } from '../help.js';
 
 interface SandboxOptions {
   scenario?: string;
@@ -22,6 +23,13 @@ export function register(program: Command, env: Env): void {
     .option('--port <n>', 'port of the sandbox console (0 = any free port)', '8080')
     .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
     .option('--log-dir <dir>', 'where to write rollbot.log', '.rollbot/sandbox')
+    .addHelpText(
+      'after',
+      examples([
+        ['rollbot sandbox', 'the console on http://127.0.0.1:8080'],
+        ['rollbot sandbox --port 0', 'any free port (printed)'],
+      ]),
+    )
     .action(async (opts: SandboxOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -103,6 +103,12 @@ const metric = z.object({
   /** Value once only good images serve. */
   whenGood: z.number(),
   labels: z.record(z.string(), z.string()).default({}),
+  /**
+   * Present: the Deployment also serves request counters (`http_requests_total{...labels, code}`
+   * at /services/<ns>/<deploy>/metrics) for a real Prometheus to scrape — each Ready pod serves
+   * `perPodPerSecond` requests, a fraction `whenBad` / `whenGood` of them 5xx by its image.
+   */
+  requests: z.object({ perPodPerSecond: z.number().positive().default(10) }).optional(),
 });
 
 const slackUser = z.object({
