@@ -43,7 +43,12 @@ export function createBolt(opts: {
   const clientOptions = { ...slackClientOptions({ apiUrl: opts.apiUrl, log: opts.log }), logger };
   const socket = Boolean(opts.appToken);
   const receiver = socket
-    ? new SocketModeReceiver({ appToken: opts.appToken!, logger })
+    ? new SocketModeReceiver({
+        appToken: opts.appToken!,
+        logger,
+        // apps.connections.open goes to the same Slack as every other call (the sandbox's simulator).
+        installerOptions: { clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {} },
+      })
     : new HTTPReceiver({
         signingSecret: opts.signingSecret,
         signatureVerification: false,

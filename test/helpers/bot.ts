@@ -37,6 +37,8 @@ export interface BotOptions {
   /** Per-instance config tweaks after the sandbox wiring. */
   configure?: (config: Config, index: number) => Config;
   slackRateLimit?: boolean;
+  /** The apps connect to the Slack simulator in Socket Mode (deliveries over its WebSocket). */
+  socketMode?: boolean;
   /** The Kubernetes gateway the apps use (default: the simulator's). */
   kube?: (world: SandboxWorld) => KubeGateway | Promise<KubeGateway>;
 }
@@ -74,6 +76,7 @@ export async function startBot(opts: BotOptions = {}): Promise<Bot> {
     timing: opts.timing ?? FAST_TIMING,
     log,
     slackRateLimit: opts.slackRateLimit ?? false,
+    socketMode: opts.socketMode,
   });
   const prefix = `test:${randomUUID()}:`;
   const useRedis = (opts.store ?? 'redis') === 'redis';

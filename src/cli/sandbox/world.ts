@@ -51,6 +51,8 @@ export interface SandboxOptions {
   /** Slack rate limits on (default) or off (benchmarks). */
   slackRateLimit?: boolean | undefined;
   withConsole?: boolean | undefined;
+  /** Connect the bot in Socket Mode (an app-level token for the Slack simulator) instead of over HTTP. */
+  socketMode?: boolean | undefined;
   /**
    * The environment: SLACK_SIGNING_SECRET and WEBHOOK_* set here are the sandbox's secrets (so a
    * real Alertmanager or curl configured with them is accepted); the rest are generated.
@@ -67,6 +69,8 @@ export interface SandboxSecrets {
   /** Only when WEBHOOK_GRAFANA_HMAC_SECRET is set: Grafana then signs instead of sending a token. */
   grafanaHmacSecret?: string | undefined;
   githubToken: string;
+  /** Only with `socketMode`: the app-level token the bot connects with. */
+  appToken?: string | undefined;
 }
 
 /** The environment variable each secret is read from (the ones an outside sender needs). */
@@ -103,6 +107,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     grafanaToken: fromEnv('grafanaToken', () => secret('gf-')),
     grafanaHmacSecret: env[SECRET_VARIABLES.grafanaHmacSecret] || undefined,
     githubToken: `ghp_${secret()}`,
+    appToken: opts.socketMode ? `xapp-1-A0ROLLBOT-${secret()}` : undefined,
   };
   const kubeSim = await startKubeSimulator({
     scenario,
@@ -114,6 +119,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     scenario,
     signingSecret: secrets.signingSecret,
     botToken: secrets.botToken,
+    appToken: secrets.appToken,
     ...(opts.slackRateLimit === false ? { rateLimit: false } : {}),
   });
   const githubDouble = await startGitHubDouble({ scenario, token: secrets.githubToken });
@@ -145,7 +151,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
         signingSecret: secrets.signingSecret,
         botToken: secrets.botToken,
         apiUrl: slackSim.apiUrl,
-        appToken: undefined,
+        appToken: secrets.appToken,
         auditChannel: config.slack.auditChannel ?? channel('rollbot-audit'),
         fallbackChannel: config.slack.fallbackChannel ?? channel('alerts-unrouted'),
       },

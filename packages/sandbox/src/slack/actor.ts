@@ -1,3 +1,4 @@
+import type { SocketModeHub } from './socket-mode.js';
 import { randomBytes } from 'node:crypto';
 import type { ResponseUrls } from './response-url.js';
 import { slackMessage, type AppIdentity } from './shapes.js';
@@ -46,6 +47,8 @@ export interface ActorDeps {
   verificationToken: string;
   eventsUrl: () => string;
   ackTimeoutMs: number;
+  /** The app's Socket Mode connection, when it has one: deliveries go there instead of eventsUrl. */
+  socket?: () => SocketModeHub | undefined;
 }
 
 export interface ClickOptions {
@@ -209,6 +212,25 @@ export class SlackActor {
     extra: { timestamp?: number; headers?: Record<string, string> } = {},
   ) {
     const timestamp = extra.timestamp ?? Math.floor(Date.now() / 1000);
+    const socket = this.deps.socket?.();
+    if (socket) {
+      // Socket Mode: no HTTP request and no signature; the envelope carries the same fields.
+      const form = new URLSearchParams(body);
+      const json = form.get('payload');
+      const sent = json
+        ? await socket.deliver('interactive', JSON.parse(json), this.deps.ackTimeoutMs)
+        : await socket.deliver('slash_commands', Object.fromEntries(form), this.deps.ackTimeoutMs);
+      return {
+        status: sent.status,
+        body: sent.body,
+        ackMs: sent.ms,
+        timedOut: sent.timedOut,
+        responseUrl,
+        triggerId,
+        payload,
+        request: { body, timestamp },
+      };
+    }
     const res = await sendSigned({
       url: this.deps.eventsUrl(),
       body,

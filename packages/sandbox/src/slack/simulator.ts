@@ -11,6 +11,7 @@ import { ResponseUrls } from './response-url.js';
 import type { AppIdentity } from './shapes.js';
 import { type SimChannel, type SlackSimEvents, SlackState, type SlackWorkspace } from './state.js';
 import type { ApiCall, ResponseUrlPost, StoredEphemeral, StoredMessage } from './types.js';
+import { SocketModeHub } from './socket-mode.js';
 import { handleWebApi } from './web-api.js';
 import type { EventEmitter } from 'node:events';
 
@@ -35,6 +36,8 @@ export interface SlackSimulatorOptions {
   botName?: string | undefined;
   /** The deprecated verification token Slack still puts in payloads. */
   verificationToken?: string | undefined;
+  /** The app-level token (`xapp-…`): with it, the app may connect in Socket Mode (socket-mode.ts). */
+  appToken?: string | undefined;
 }
 
 export interface SlackSimulator {
@@ -63,6 +66,8 @@ export interface SlackSimulator {
   /** A channel as plain text, threads indented: for transcripts and failing-test output. */
   transcript(channel: string): string;
   resetRateLimits(): void;
+  /** Socket Mode: while the app is connected, commands and clicks go over its WebSocket. */
+  readonly socketMode: SocketModeHub;
   close(): Promise<void>;
 }
 
@@ -101,6 +106,13 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions): Promise<
   };
   const ctx = { state, app, limiter, createdAt };
   const tokens = new Set([opts.botToken]);
+  const socketMode = new SocketModeHub({
+    appToken: opts.appToken,
+    appId: app.appId,
+    baseUrl: () => baseUrl,
+    botTokens: tokens,
+  });
+  Object.assign(actorDeps, { socket: () => (socketMode.connected ? socketMode : undefined) });
   const channelId = (ref: string) => state.resolveChannel(ref)?.id ?? ref;
 
   const sim: SlackSimulator = {
@@ -127,12 +139,17 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions): Promise<
     waitFor: (predicate, timeoutMs) => state.waitFor(predicate, timeoutMs),
     transcript: (channel) => transcript(sim, channel),
     resetRateLimits: () => limiter.reset(),
-    close: () => closeServer(server),
+    socketMode,
+    close: () => {
+      socketMode.close();
+      return closeServer(server);
+    },
   };
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const route = async () => {
+      if (path === '/api/apps.connections.open' && req.method === 'POST') return socketMode.open(req, res);
       if (path.startsWith('/api/')) return handleWebApi(req, res, path.slice(5), { ctx, faults, tokens });
       if (path.startsWith('/hooks/') && req.method === 'POST')
         return responseUrls.handle(req, res, path.slice(7));
@@ -144,6 +161,7 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions): Promise<
       else res.end();
     });
   });
+  server.on('upgrade', (req, socket) => socketMode.upgrade(req, socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
