@@ -21,7 +21,7 @@ function rec(action: string, extra: Partial<AuditRecord> = {}): AuditRecord {
 
 test('one compact line per significant record', () => {
   expect(formatAuditLine(rec('approval.granted'), 'https://slack.example/archives/C1/p1')).toBe(
-    ':white_check_mark: 14:02:11Z *approval.granted* payments-api by <@U0BOB> — incident inc-20260301-1 <https://slack.example/archives/C1/p1|thread>',
+    ':white_check_mark: <!date^1772373731^{time_secs}|14:02:11 UTC> *approval.granted* payments-api by <@U0BOB> — incident inc-20260301-1 <https://slack.example/archives/C1/p1|thread>',
   );
   expect(
     formatAuditLine(
@@ -31,7 +31,7 @@ test('one compact line per significant record', () => {
       }),
     ),
   ).toBe(
-    ':no_entry: 14:02:11Z *approval.refused* payments-api by policy &lt;engine&gt; — incident inc-20260301-1 (self-approval)',
+    ':no_entry: <!date^1772373731^{time_secs}|14:02:11 UTC> *approval.refused* payments-api by policy &lt;engine&gt; — incident inc-20260301-1 (self-approval)',
   );
 });
 
