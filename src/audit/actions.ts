@@ -39,7 +39,11 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** What managers and auditors see in the audit channel: decisions and outcomes, not every step. */
+/**
+ * What managers and auditors see in the audit channel: decisions and outcomes, not every step.
+ * One line per cancel: the stop (`rollback.cancelled`, who asked and where it stopped), not also
+ * the request before it (`rollback.cancel_requested` stays in the log).
+ */
 export const SIGNIFICANT_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'proposal.posted',
   'rollback.requested',
@@ -55,7 +59,6 @@ export const SIGNIFICANT_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'dismissal.refused',
   'cancellation.refused',
   'transition.voided',
-  'rollback.cancel_requested',
   'breakglass.invoked',
   'breakglass.approved',
   'rollback.succeeded',

@@ -48,6 +48,9 @@ export function formatAuditLine(record: AuditRecord, threadLink?: string): strin
   if (record.incidentId) line += ` — incident ${esc(record.incidentId)}`;
   const reason = record.details.reason;
   if (typeof reason === 'string' && reason) line += ` (${esc(reason)})`;
+  // A stopped run says where it stopped ("stopped after … was rolled back to revision 2 …").
+  const stopped = record.details.stopped;
+  if (typeof stopped === 'string' && stopped) line += ` — ${esc(stopped)}`;
   if (threadLink) line += ` <${threadLink}|thread>`;
   return line;
 }
