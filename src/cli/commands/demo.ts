@@ -15,7 +15,10 @@ export function register(program: Command, env: Env): void {
         'where to write transcript.md, audit.jsonl, postmortem.md and rollbot.log',
         'demo-out',
       )
-      .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
+      .option(
+        '--scenario <name|file>',
+        'sandbox scenario: a built-in name (default, stuck-rollout) or a YAML file (default: default)',
+      )
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--service <name>', 'service to roll back', 'payments-api')
       .addHelpText(

@@ -10,7 +10,10 @@ export function register(program: Command, env: Env): void {
       .description(
         'rehearse a runbook end to end against the sandbox: /rollback, approval, every step, verification; prints the transcript',
       )
-      .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
+      .option(
+        '--scenario <name|file>',
+        'sandbox scenario: a built-in name (default, stuck-rollout) or a YAML file (default: default)',
+      )
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--out <dir>', 'where to write the transcript, audit log and postmortem', 'drill-out')
       .addHelpText(

@@ -16,7 +16,10 @@ export function register(program: Command, env: Env): void {
     .description(
       'run the offline world (Kubernetes, Prometheus, Slack, GitHub simulators) with the bot wired to it, and the sandbox console: a web page to fire alerts, act as users and watch the rollback',
     )
-    .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
+    .option(
+      '--scenario <name|file>',
+      'sandbox scenario: a built-in name (default, stuck-rollout) or a YAML file (default: default)',
+    )
     .option('--port <n>', 'port of the sandbox console (0 = any free port)', '8080')
     .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
     .option('--log-dir <dir>', 'where to write rollbot.log', '.rollbot/sandbox')
