@@ -37,6 +37,7 @@ import { createSlackGateway } from './slack/client.js';
 import { RollbackCommands } from './slack/commands.js';
 import { type SlackGateway, slackDirectory } from './slack/gateway.js';
 import { interactionHandlers } from './slack/interactions.js';
+import { EditLane } from './slack/edit-lane.js';
 import { createLiveProgress } from './slack/live-progress.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { checkSlackPayload } from './slack/payload.js';
@@ -49,6 +50,8 @@ export interface World {
   kube: KubeGateway;
   /** Default: from config.slack (createSlackGateway). */
   slack?: SlackGateway | undefined;
+  /** Message edits' own gateway (default: a second client from config.slack; `slack` when that is given). */
+  slackEdits?: SlackGateway | undefined;
   /** Default: from config.github when a token is set (createGitHubClient). */
   github?: GitHubClient | undefined;
   clock?: Clock | undefined;
@@ -92,6 +95,12 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const github = world.github ?? (token ? createGitHubClient({ token, baseUrl: apiUrl, log }) : undefined);
   const registry = world.registry ?? (await RunbookRegistry.load(config.runbooks, github));
   const slack = world.slack ?? createSlackGateway({ ...config.slack, clock, log });
+  // Edits have their own client and lane: a 429 on chat.update (Tier 3) never pauses approvals,
+  // replies or proposals (issue 14).
+  const slackEdits =
+    world.slackEdits ?? world.slack ?? createSlackGateway({ ...config.slack, clock, log, lane: 'edits' });
+  // Paced on the system clock: Slack's limits run on real time, whatever clock the domain uses.
+  const edits = new EditLane({ log: log.child({ component: 'slack-edits' }) });
   const background = new Background((err) => log.error({ err }, 'background work failed'));
   const track = (work: Promise<unknown>) => background.track(work);
 
@@ -106,10 +115,15 @@ export async function createApp(world: World): Promise<RollbotApp> {
       : undefined,
     threadLink: async (id) => (await repo.get(id))?.slack?.permalink,
   });
-  const notifier = new SlackNotifier(slack, clock, log, config.slack.fallbackChannel);
+  const notifier = new SlackNotifier(slack, clock, log, config.slack.fallbackChannel, {
+    lane: edits,
+    slack: slackEdits,
+    read: (id) => repo.get(id),
+    track,
+  });
   const planner = new ClusterPlanner(kube, github);
   const cooldowns = new Cooldowns(store);
-  const progress = createLiveProgress({ notifier, read: (id) => repo.get(id), track });
+  const progress = createLiveProgress({ notifier, track });
   const thread = (incident: Incident, text: string) => notifier.thread(incident, text);
   const postmortem = postmortemPublisher({ audit: audit.log, store, log, thread, github });
   const executor = new Executor({
@@ -219,6 +233,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
       await http.close(config.shutdownGraceMs);
       await bolt.stop();
       await executor.stop({ graceMs: config.shutdownGraceMs });
+      await edits.close(config.shutdownGraceMs);
       await background.idle();
       progress.stop();
       await audit.stop();

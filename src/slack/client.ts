@@ -55,14 +55,22 @@ export interface SlackClientOptions {
   /** SLACK_API_URL (a Slack double in tests and the sandbox); default Slack's. */
   apiUrl?: string | undefined;
   log: Logger;
+  /**
+   * `main` (default): posts, replies, lookups; WebClient retries, waiting out a 429's Retry-After
+   * (which pauses that client's whole queue). `edits`: the edit lane's own client — no retries
+   * and 429s rejected at once, so the lane decides what to re-send and nothing else ever waits.
+   */
+  lane?: 'main' | 'edits' | undefined;
 }
 
 /** The options every WebClient rollbot makes shares (Bolt's clientOptions too). */
 export function slackClientOptions(opts: Omit<SlackClientOptions, 'botToken'>) {
+  const edits = opts.lane === 'edits';
   return {
     ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
-    retryConfig: { retries: SLACK_RETRIES },
-    logger: slackLogger(opts.log, 'slack'),
+    retryConfig: { retries: edits ? 0 : SLACK_RETRIES },
+    ...(edits ? { rejectRateLimitedCalls: true } : {}),
+    logger: slackLogger(opts.log, edits ? 'slack-edits' : 'slack'),
   };
 }
 
@@ -70,7 +78,7 @@ export function createSlackClient(opts: SlackClientOptions): WebClient {
   return new WebClient(opts.botToken, slackClientOptions(opts));
 }
 
-/** The Slack adapter the domain talks to, over a client from `createSlackClient`. */
+/** The Slack adapter the domain talks to, over its own client from `createSlackClient`. */
 export function createSlackGateway(
   opts: SlackClientOptions & { clock: Pick<Clock, 'now'> },
 ): WebClientGateway {

@@ -24,7 +24,7 @@ export interface SlackSimulatorOptions {
   port?: number | undefined;
   /** Time for message ts, rate limits and response_url expiry (default: system time). Signing always uses real time, as Bolt checks it against the system clock. */
   clock?: { now(): number } | undefined;
-  /** chat.postMessage per-channel limit (default 10 burst, 1/s); `false` disables it for benchmarks. */
+  /** Slack's rate limits: chat.postMessage per channel (default burst 10, 1/s) and every method's tier (rate-limit.ts); `false` disables them for benchmarks. */
   rateLimit?: RateLimitOptions | false | undefined;
   /** The app's request URL for commands and interactions (Bolt's `/slack/events`); or `setEventsUrl` later. */
   eventsUrl?: string | undefined;
