@@ -60,6 +60,27 @@ export interface CommitInfo {
   url?: string | undefined;
 }
 
+/**
+ * Who else deploys this Deployment (src/gitops/detect.ts) and what that means for `kubectl rollout
+ * undo`: a GitOps controller puts its source of truth back, Helm keeps a release record that drifts.
+ */
+export interface ManagerInfo {
+  kind: 'argocd' | 'flux' | 'helm';
+  /** e.g. "Argo CD (app payments-api)", "Flux (Kustomization flux-system/apps)". */
+  title: string;
+  /** Application, Kustomization, HelmRelease or Helm release name. */
+  name: string;
+  namespace?: string | undefined;
+  /** The label or annotation it was recognised by. */
+  evidence: string;
+  /** The manager reconciles the live object back to its source (self-heal, drift correction). */
+  reconciles: boolean;
+  /** What the plan makes of a kubectl undo: refused, allowed with a drift warning, or not used. */
+  undo: 'refused' | 'drift' | 'drift-allowed' | 'not-used';
+  /** The reason and the fix (refused), or the warning (drift). */
+  message?: string | undefined;
+}
+
 export interface IncidentPlan {
   namespace: string;
   deployment: string;
@@ -84,6 +105,8 @@ export interface IncidentPlan {
   /** e.g. "12 more commits not shown", "no repository configured", "compare failed: …". */
   commitsNote?: string | undefined;
   compareUrl?: string | undefined;
+  /** Set when a GitOps controller or Helm manages the Deployment (src/gitops). */
+  managedBy?: ManagerInfo | undefined;
 }
 
 export interface AlertSummary {

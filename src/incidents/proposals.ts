@@ -92,6 +92,14 @@ export class Proposals {
     const request = req.request ?? {};
     const suspects = await this.d.suspects.list(runbook.service);
     const plan = await this.d.planner.plan(runbook, req.target, request, suspects);
+    // A GitOps controller would put the bad image back (src/gitops/guard.ts): refused like a
+    // freeze, before anything changes, with the reason and the fix; break-glass does not help.
+    const managed = gate.ok && plan.managedBy?.undo === 'refused' ? plan.managedBy : undefined;
+    if (managed) {
+      await this.auditRefusal(req, 'gitops_managed', managed.message ?? managed.title);
+      if (req.origin === 'command')
+        return { kind: 'refused', reason: 'gitops_managed', message: managed.message ?? managed.title };
+    }
     if (req.origin === 'command' && (!plan.target || plan.noop)) {
       await this.auditUnapprovable(req, plan);
       return { kind: 'unapprovable', plan };
@@ -123,7 +131,11 @@ export class Proposals {
       alerts: req.alerts,
       approvals: [],
       blocked: gate.ok
-        ? undefined
+        ? managed && {
+            reason: 'gitops_managed',
+            message: managed.message ?? managed.title,
+            what: managed.title,
+          }
         : {
             reason: gate.reason,
             message: gate.message,

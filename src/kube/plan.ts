@@ -62,6 +62,9 @@ export interface UndoPlan {
   resourceVersion: string;
   generation: number;
   paused: boolean;
+  /** The Deployment's own labels and annotations: who manages it (src/gitops/detect.ts). */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
   request: UndoTarget;
   current: RevisionSummary;
   target: TargetRevision | null;
@@ -169,6 +172,8 @@ export function buildPlan(d: RawDeployment, entries: HistoryEntry[], req: UndoTa
     resourceVersion: d.metadata.resourceVersion ?? '',
     generation: d.metadata.generation ?? 0,
     paused: d.spec.paused === true,
+    labels: { ...d.metadata.labels },
+    annotations: { ...d.metadata.annotations },
     request: { ...req },
     current,
     target,

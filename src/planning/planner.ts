@@ -3,6 +3,8 @@ import type { IncidentPlan, RevisionChoice, RevisionInfo } from '../incidents/in
 import { type Suspect, suspectMark } from '../incidents/suspects.js';
 import type { Planner } from '../incidents/ports.js';
 import type { UndoPlan, UndoTarget } from '../kube/plan.js';
+import { detectManager } from '../gitops/detect.js';
+import { assessUndo } from '../gitops/guard.js';
 import type { Runbook } from '../runbooks/schema.js';
 import { revertedCommits } from './commits.js';
 
@@ -101,6 +103,16 @@ export class ClusterPlanner implements Planner {
       commits: commits.commits,
       commitsNote: commits.note,
       compareUrl: commits.compareUrl,
+      managedBy: assessUndo(
+        runbook,
+        target,
+        detectManager({
+          namespace: p.namespace,
+          name: p.deployment,
+          labels: p.labels,
+          annotations: p.annotations,
+        }),
+      ),
     };
   }
 

@@ -192,6 +192,12 @@ export const runbookObjectSchema = z
       .describe('the Deployment to roll back'),
     channel: channelId.describe('Slack channel id (C…/G…) for proposals and progress'),
     repository: repository.optional().describe('lets the plan list the commits being reverted'),
+    allowDrift: z
+      .boolean()
+      .default(false)
+      .describe(
+        'run k8s.rolloutUndo although Argo CD, Flux or Helm manages the Deployment (declare it when the team turns self-heal off during incidents); default false: refused for a GitOps controller, a drift warning for Helm',
+      ),
     approval,
     onResolved: z
       .enum(['keep', 'withdraw'])

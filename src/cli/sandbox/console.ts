@@ -45,6 +45,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     scenarioPath: opts.scenarioPath,
     stepMs: opts.stepMs,
     kubeconfigDir: opts.kubeconfigDir,
+    env: opts.env,
   });
   const closers: (() => Promise<void>)[] = [() => world.close()];
   const closeAll = async () => {

@@ -28,14 +28,9 @@ export interface SandboxWorld {
   kubeconfigPath: string;
   kube: KubeGateway;
   github: GitHubClient;
-  secrets: {
-    signingSecret: string;
-    botToken: string;
-    alertmanagerToken: string;
-    genericSecret: string;
-    grafanaToken: string;
-    githubToken: string;
-  };
+  secrets: SandboxSecrets;
+  /** Which secrets were generated (and so must be shown to whoever points a sender at the sandbox). */
+  generated: ReadonlySet<keyof SandboxSecrets>;
   /** Values runbooks may read as {{ env.NAME }} (e.g. the simulated services' health URLs). */
   runbookEnv: Record<string, string>;
   /** The config with every external endpoint pointed at the simulators. */
@@ -54,7 +49,32 @@ export interface SandboxOptions {
   /** Slack rate limits on (default) or off (benchmarks). */
   slackRateLimit?: boolean | undefined;
   withConsole?: boolean | undefined;
+  /**
+   * The environment: SLACK_SIGNING_SECRET and WEBHOOK_* set here are the sandbox's secrets (so a
+   * real Alertmanager or curl configured with them is accepted); the rest are generated.
+   */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
+
+export interface SandboxSecrets {
+  signingSecret: string;
+  botToken: string;
+  alertmanagerToken: string;
+  genericSecret: string;
+  grafanaToken: string;
+  /** Only when WEBHOOK_GRAFANA_HMAC_SECRET is set: Grafana then signs instead of sending a token. */
+  grafanaHmacSecret?: string | undefined;
+  githubToken: string;
+}
+
+/** The environment variable each secret is read from (the ones an outside sender needs). */
+export const SECRET_VARIABLES = {
+  signingSecret: 'SLACK_SIGNING_SECRET',
+  alertmanagerToken: 'WEBHOOK_ALERTMANAGER_TOKEN',
+  grafanaToken: 'WEBHOOK_GRAFANA_TOKEN',
+  grafanaHmacSecret: 'WEBHOOK_GRAFANA_HMAC_SECRET',
+  genericSecret: 'WEBHOOK_GENERIC_SECRET',
+} as const satisfies Partial<Record<keyof SandboxSecrets, string>>;
 
 const secret = (prefix = '') => prefix + randomBytes(18).toString('hex');
 
@@ -65,12 +85,21 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
       throw new RollbotError('bad_input', err.message, { hint: err.hint, cause: err });
     throw err;
   });
-  const secrets = {
-    signingSecret: secret(),
+  const env = opts.env ?? {};
+  const generated = new Set<keyof SandboxSecrets>();
+  const fromEnv = (key: keyof typeof SECRET_VARIABLES, make: () => string): string => {
+    const value = env[SECRET_VARIABLES[key]];
+    if (value) return value;
+    generated.add(key);
+    return make();
+  };
+  const secrets: SandboxSecrets = {
+    signingSecret: fromEnv('signingSecret', () => secret()),
     botToken: `xoxb-sandbox-${secret()}`,
-    alertmanagerToken: secret('am-'),
-    genericSecret: secret('gen-'),
-    grafanaToken: secret('gf-'),
+    alertmanagerToken: fromEnv('alertmanagerToken', () => secret('am-')),
+    genericSecret: fromEnv('genericSecret', () => secret('gen-')),
+    grafanaToken: fromEnv('grafanaToken', () => secret('gf-')),
+    grafanaHmacSecret: env[SECRET_VARIABLES.grafanaHmacSecret] || undefined,
     githubToken: `ghp_${secret()}`,
   };
   const kubeSim = await startKubeSimulator({
@@ -104,6 +133,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     kube,
     github,
     secrets,
+    generated,
     runbookEnv: { SANDBOX_SERVICES_URL: prometheus.url },
     configure: (config) => ({
       ...config,
@@ -117,13 +147,15 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
         fallbackChannel: config.slack.fallbackChannel ?? channel('alerts-unrouted'),
       },
       github: { token: secrets.githubToken, apiUrl: githubDouble.url },
-      prometheusUrl: prometheus.url,
+      // PROMETHEUS_URL, when set, is a real Prometheus to verify against; a step's own `url:`
+      // still wins over both (steps/prometheus-check.ts).
+      prometheusUrl: config.prometheusUrl ?? prometheus.url,
       kube: { kubeconfigPath, context: undefined },
       webhooks: {
         ...config.webhooks,
         alertmanagerToken: secrets.alertmanagerToken,
         grafanaToken: secrets.grafanaToken,
-        grafanaHmacSecret: undefined,
+        grafanaHmacSecret: secrets.grafanaHmacSecret,
         genericSecret: secrets.genericSecret,
       },
     }),

@@ -21,6 +21,7 @@ import {
   section,
 } from './format.js';
 import { LIMITS, capLines, esc, firstLine, link, truncate } from './limits.js';
+import { managerLines } from './gitops.js';
 import { blockedLine, choiceLines, suspectLines } from './revisions.js';
 
 export const APPROVE_ACTION = 'rollback_approve';
@@ -92,6 +93,12 @@ export function proposalView(incident: Incident, opts: { now: number }): View {
       600,
     ),
   );
+
+  const managed = managerLines(plan);
+  if (managed.length) {
+    blocks.push(section(managed.join('\n')));
+    text.push(...managed);
+  }
 
   const info = approvalInfo(incident);
   const blocked = blockedLine(incident, info.breakGlassApprovers.map(mention), opts.now);

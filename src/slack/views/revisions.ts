@@ -46,6 +46,8 @@ export function suspectLines(plan: IncidentPlan, now: number): string[] {
 export function blockedLine(incident: Incident, breakGlass: string[], now: number): string | undefined {
   const b = incident.blocked;
   if (!b) return undefined;
+  if (b.reason === 'gitops_managed')
+    return `:no_entry: *Refused: \`kubectl rollout undo\` would not stick.* ${esc(b.message, 1500)}`;
   const svc = esc(incident.service, 100);
   const what = b.what ? esc(b.what, 300) : esc(b.reason, 100);
   const until = b.until !== undefined ? ` until ${slackDate(b.until, now)}` : '';

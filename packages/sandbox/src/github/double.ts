@@ -5,7 +5,10 @@ import type { Scenario } from '../scenario/schema.js';
 import { GitHubApiError, notFound } from './errors.js';
 import { type GitHubFault, GitHubFaults } from './faults.js';
 import { IssueStore, type StoredComment, type StoredIssue } from './issues.js';
+import { type BranchProtection, GitRepo } from './git-repo.js';
+import { gitRoute } from './git-routes.js';
 import { RepoModel, type Urls } from './model.js';
+import { PullStore, type StoredPull } from './pulls.js';
 import { route } from './routes.js';
 
 export interface GitHubDoubleOptions {
@@ -35,6 +38,29 @@ export interface GitHubDouble {
   issues(repo?: string): StoredIssue[];
   comments(repo?: string, issueNumber?: number): StoredComment[];
   requests(): GitHubRequestRecord[];
+  /** Pull requests opened through the double (git-backed repositories only). */
+  pulls(repo?: string): StoredPull[];
+  /** A person reviews a pull request, as in GitHub's UI (approvals count for branch protection). */
+  review(repo: string, number: number, login: string, event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT'): void;
+  /** A person presses Merge in GitHub's UI: the same rules as the API; throws GitHub's refusal. */
+  merge(repo: string, number: number, login: string, method?: 'merge' | 'squash' | 'rebase'): string;
+  /** A person pushes one commit to a branch (bypasses protection, as an admin push would). */
+  push(
+    repo: string,
+    opts: { branch?: string; message: string; author: string; files: Record<string, string | null> },
+  ): string;
+  /** The commit a branch points at, and a file's text at a ref (undefined when absent). */
+  head(repo: string, branch?: string): string;
+  file(repo: string, ref: string, path: string): string | undefined;
+  /** Sets (or, with undefined, removes) a branch's protection. */
+  protect(repo: string, branch: string, rules: Partial<BranchProtection> | undefined): void;
+  /** A commit status, as CI would post it. */
+  status(
+    repo: string,
+    sha: string,
+    context: string,
+    state: 'success' | 'failure' | 'pending' | 'error',
+  ): void;
   close(): Promise<void>;
 }
 
@@ -44,7 +70,19 @@ export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitH
   const repos = new Map(
     opts.scenario.github.repos.map((r) => [`${r.owner}/${r.name}`.toLowerCase(), new RepoModel(r, urls)]),
   );
-  const issues = new IssueStore(urls, opts.viewerLogin ?? 'rollbot[bot]', now);
+  const viewer = opts.viewerLogin ?? 'rollbot[bot]';
+  const issues = new IssueStore(urls, viewer, now);
+  const gitRepos = new Map(
+    opts.scenario.github.repos
+      .filter((r) => r.history.length > 0)
+      .map((r) => [`${r.owner}/${r.name}`.toLowerCase(), new GitRepo(r, urls, now)]),
+  );
+  const pulls = new PullStore(issues, now);
+  const gitRepo = (name: string): GitRepo => {
+    const r = gitRepos.get(name.toLowerCase());
+    if (!r) throw new Error(`github double: no git-backed repository ${name}`);
+    return r;
+  };
   const faults = new GitHubFaults();
   const log: GitHubRequestRecord[] = [];
   let remaining = 5000;
@@ -112,7 +150,10 @@ export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitH
           throw new GitHubApiError(400, 'Problems parsing JSON');
         }
       }
-      const out = route(method, m[3] ?? '', { repo, query: url.searchParams, body, issues });
+      const git = gitRepos.get(repo.fullName.toLowerCase());
+      const out =
+        (git && gitRoute(method, m[3] ?? '', { repo: git, query: url.searchParams, body, pulls, viewer })) ??
+        route(method, m[3] ?? '', { repo, query: url.searchParams, body, issues });
       send(out.status, out.body);
     } catch (err) {
       if (err instanceof GitHubApiError) return send(err.status, err.body());
@@ -138,6 +179,49 @@ export async function startGitHubDouble(opts: GitHubDoubleOptions): Promise<GitH
         (c) => (repo === undefined || c.repo === repo) && (n === undefined || c.issueNumber === n),
       ),
     requests: () => [...log],
+    pulls: (repo) => pulls.pulls.filter((p) => repo === undefined || p.repo === repo),
+    review: (repo, n, login, event) => {
+      const r = gitRepo(repo);
+      pulls.review(r, pulls.find(r, n), { event }, login);
+    },
+    merge: (repo, n, login, method = 'merge') => {
+      const r = gitRepo(repo);
+      return pulls.merge(r, pulls.find(r, n), { merge_method: method }, login).sha;
+    },
+    push: (repo, o) => {
+      const r = gitRepo(repo);
+      const branch = o.branch ?? r.defaultBranch;
+      const edits = new Map(
+        Object.entries(o.files).map(([p, c]) => [p, c === null ? null : Buffer.from(c, 'utf8')] as const),
+      );
+      const saved = r.protection.get(branch);
+      r.protection.delete(branch);
+      try {
+        return r.commitToBranch(branch, edits, o.message, r.person(o.author));
+      } finally {
+        if (saved) r.protection.set(branch, saved);
+      }
+    },
+    head: (repo, branch) => gitRepo(repo).branchSha(branch ?? 'main'),
+    file: (repo, ref, path) => {
+      const r = gitRepo(repo);
+      const sha = r.resolve(ref);
+      return sha ? r.fileText(sha, path) : undefined;
+    },
+    protect: (repo, branch, rules) => {
+      const r = gitRepo(repo);
+      if (!rules) r.protection.delete(branch);
+      else
+        r.protection.set(branch, {
+          requiredApprovingReviewCount: rules.requiredApprovingReviewCount ?? 0,
+          requiredStatusChecks: rules.requiredStatusChecks ?? [],
+        });
+    },
+    status: (repo, sha, context, state) => {
+      const r = gitRepo(repo);
+      const m = r.statuses.get(sha) ?? new Map<string, string>();
+      r.statuses.set(sha, m.set(context, state));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

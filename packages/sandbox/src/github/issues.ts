@@ -45,6 +45,13 @@ export class IssueStore {
 
   private iso = () => new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+  /** The next issue number of a repository: pull requests draw from the same sequence, as on GitHub. */
+  allocate(repo: string): number {
+    const number = this.nextNumber.get(repo) ?? 1;
+    this.nextNumber.set(repo, number + 1);
+    return number;
+  }
+
   find(repo: string, number: number): StoredIssue {
     const issue = this.issues.find((i) => i.repo === repo && i.number === number);
     if (!issue) throw notFound('https://docs.github.com/rest/issues/issues#get-an-issue');
@@ -56,8 +63,7 @@ export class IssueStore {
       throw validationFailed('Issue', 'title', 'missing_field', DOCS_CREATE);
     if (String(body.title).trim() === '')
       throw validationFailed('Issue', 'title', 'missing_field', DOCS_CREATE);
-    const number = this.nextNumber.get(repo) ?? 1;
-    this.nextNumber.set(repo, number + 1);
+    const number = this.allocate(repo);
     const at = this.iso();
     const issue: StoredIssue = {
       repo,

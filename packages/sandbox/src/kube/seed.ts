@@ -54,7 +54,7 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
   const now = c.now();
   const n = sd.history.length;
   const last = sd.history[n - 1]!;
-  const annotations: Record<string, string> = { [REVISION]: String(n) };
+  const annotations: Record<string, string> = { ...sd.metadata?.annotations, [REVISION]: String(n) };
   if (last.changeCause) annotations[CHANGE_CAUSE] = last.changeCause;
   const d: KubeObject = {
     apiVersion: 'apps/v1',
@@ -62,7 +62,7 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
     metadata: {
       name: sd.name,
       namespace: sd.namespace,
-      labels: podLabels(sd),
+      labels: { ...sd.metadata?.labels, ...podLabels(sd) },
       annotations,
       generation: n,
       creationTimestamp: new Date(now - (n + 1) * HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -83,7 +83,9 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
   sd.history.forEach((entry, i) => {
     const template = templateFor(sd, entry.image);
     const hash = computeTemplateHash(template);
-    const rsAnnotations: Record<string, string> = {};
+    // The controller copies the Deployment's own annotations onto its ReplicaSets (sync.go), so a
+    // tracking-id lands on them too: Argo CD tells them apart by the kind/name inside the id.
+    const rsAnnotations: Record<string, string> = { ...sd.metadata?.annotations };
     if (entry.changeCause) rsAnnotations[CHANGE_CAUSE] = entry.changeCause;
     const asDeployedThen = {
       ...deployment,

@@ -19,6 +19,16 @@ const deployment = z.object({
   progressDeadlineSeconds: z.number().int().min(1).default(600),
   /** Pod labels; the Deployment selector uses them as matchLabels. */
   labels: z.record(z.string(), z.string()).default({}),
+  /**
+   * Extra labels and annotations on the Deployment object itself (not its pods), as a deploy tool
+   * leaves them: Argo CD's tracking-id, Flux's toolkit labels, Helm's release annotations.
+   */
+  metadata: z
+    .object({
+      labels: z.record(z.string(), z.string()).default({}),
+      annotations: z.record(z.string(), z.string()).default({}),
+    })
+    .optional(),
   containerName: z.string().default('app'),
   containerPort: z.number().int().optional(),
   /** Revisions in order; the last one is what runs now. Each becomes a ReplicaSet. */
@@ -79,6 +89,31 @@ const repo = z.object({
   tags: z.record(z.string(), z.string()).default({}),
   /** Path → file content at the newest commit (served by get-content at any ref). */
   files: z.record(z.string(), z.string()).default({}),
+  /**
+   * A repository of real git objects instead (github/git-repo.ts): each entry is a commit on
+   * `main` setting the files it lists (null deletes one). Branches, the Git Data and Contents
+   * APIs, pull requests and merges work on it.
+   */
+  history: z
+    .array(
+      z.object({
+        message: z.string().min(1),
+        author: z.string().default('dev'),
+        date: z.string().optional(),
+        files: z.record(z.string(), z.string().nullable()),
+      }),
+    )
+    .default([]),
+  /** Branch protection by branch name, as GitHub's branch protection answers it. */
+  protection: z
+    .record(
+      z.string(),
+      z.object({
+        requiredApprovingReviewCount: z.number().int().min(0).max(6).default(0),
+        requiredStatusChecks: z.array(z.string()).default([]),
+      }),
+    )
+    .default({}),
 });
 
 export const scenarioSchema = z.object({

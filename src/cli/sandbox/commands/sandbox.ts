@@ -5,6 +5,7 @@ import { createLogger } from '../../../log/logger.js';
 import { describeRedisTarget } from '../../../store/index.js';
 import { openLogFile } from '../../log-file.js';
 import { startSandbox } from '../console.js';
+import { webhookLines } from '../endpoints.js';
 
 export interface SandboxCommandOptions {
   scenario?: string | undefined;
@@ -58,6 +59,9 @@ export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
       `rollbot sandbox: scenario "${world.scenario.name}" — ${world.scenario.description ?? ''}`.trimEnd(),
       '',
       ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+      '',
+      'Point a real Alertmanager, Grafana or curl at:',
+      ...webhookLines(world, urls.bot, sandbox.app.config.prometheusUrl).map((l) => `  ${l}`),
       '',
       `Open ${urls.console} in a browser: fire an alert, act as a user, approve.`,
       `Try:  kubectl --kubeconfig ${world.kubeconfigPath} get deploy -A`,

@@ -56,6 +56,7 @@ export async function runStory(opts: StoryOptions): Promise<StoryResult> {
     scenarioPath: opts.scenarioPath,
     stepMs: opts.stepMs ?? 120,
     log: opts.log,
+    env: opts.env,
   });
   try {
     return await tell(opts, { started, registry, service, loaded, env, world });
