@@ -123,7 +123,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
   });
   const planner = new ClusterPlanner(kube, github);
   const cooldowns = new Cooldowns(store);
-  const progress = createLiveProgress({ notifier, track });
+  const progress = createLiveProgress({ notifier, read: (id) => repo.get(id), track });
   const thread = (incident: Incident, text: string) => notifier.thread(incident, text);
   const postmortem = postmortemPublisher({ audit: audit.log, store, log, thread, github });
   const executor = new Executor({

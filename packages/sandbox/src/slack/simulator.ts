@@ -58,7 +58,7 @@ export interface SlackSimulator {
   ephemerals(userId?: string): StoredEphemeral[];
   responses(): ResponseUrlPost[];
   calls(method?: string): ApiCall[];
-  /** Resolves with the predicate's first truthy value (checked on every change). */
+  /** Resolves with the predicate's first truthy value (checked on every change); default timeout 10 s. */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** A channel as plain text, threads indented: for transcripts and failing-test output. */
   transcript(channel: string): string;
