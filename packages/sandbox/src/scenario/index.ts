@@ -1,3 +1,15 @@
 /** Scenarios: the YAML description of a sandbox world (schema, loader, the built-in default.yaml). */
-export { DEFAULT_SCENARIO_PATH, loadScenario, parseScenario } from './load.js';
-export { scenarioSchema, type Scenario } from './schema.js';
+export {
+  BUILT_IN_SCENARIOS,
+  DEFAULT_SCENARIO_PATH,
+  loadScenario,
+  parseScenario,
+  resolveScenarioPath,
+} from './load.js';
+export {
+  scenarioSchema,
+  timingSchema,
+  DEFAULT_TIMING,
+  type Scenario,
+  type ScenarioTiming,
+} from './schema.js';
