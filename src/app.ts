@@ -33,11 +33,10 @@ import { Cooldowns } from './policy/cooldown.js';
 import { postmortemKey, postmortemPublisher } from './postmortem/publish.js';
 import { RunbookRegistry } from './runbooks/registry.js';
 import { createBolt } from './slack/bolt-app.js';
-import { createSlackGateway } from './slack/client.js';
+import { createEditRoute, createSlackGateway } from './slack/client.js';
 import { RollbackCommands } from './slack/commands.js';
 import { type SlackGateway, slackDirectory } from './slack/gateway.js';
 import { interactionHandlers } from './slack/interactions.js';
-import { EditLane } from './slack/edit-lane.js';
 import { createLiveProgress } from './slack/live-progress.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { checkSlackPayload } from './slack/payload.js';
@@ -97,12 +96,6 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const registry = world.registry ?? (await RunbookRegistry.load(config.runbooks, github));
   metrics.knownServices(registry.services());
   const slack = world.slack ?? createSlackGateway({ ...config.slack, clock, log });
-  // Edits have their own client and lane: a 429 on chat.update (Tier 3) never pauses approvals,
-  // replies or proposals (issue 14).
-  const slackEdits =
-    world.slackEdits ?? world.slack ?? createSlackGateway({ ...config.slack, clock, log, lane: 'edits' });
-  // Paced on the system clock: Slack's limits run on real time, whatever clock the domain uses.
-  const edits = new EditLane({ log: log.child({ component: 'slack-edits' }) });
   const background = new Background((err) => log.error({ err }, 'background work failed'));
   const track = (work: Promise<unknown>) => background.track(work);
 
@@ -117,12 +110,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
       : undefined,
     threadLink: async (id) => (await repo.get(id))?.slack?.permalink,
   });
-  const notifier = new SlackNotifier(slack, clock, log, config.slack.fallbackChannel, {
-    lane: edits,
-    slack: slackEdits,
-    read: (id) => repo.get(id),
-    track,
-  });
+  const edits = createEditRoute({ ...config.slack, clock, log, world, track, read: (id) => repo.get(id) });
+  const notifier = new SlackNotifier(slack, clock, log, config.slack.fallbackChannel, edits);
   const planner = new ClusterPlanner(kube, github);
   const cooldowns = new Cooldowns(store);
   const progress = createLiveProgress({ notifier, read: (id) => repo.get(id), track });
@@ -236,9 +225,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
       await http.close(config.shutdownGraceMs);
       await bolt.stop();
       await executor.stop({ graceMs: config.shutdownGraceMs });
-      await edits.close(config.shutdownGraceMs);
+      await edits.lane.close(config.shutdownGraceMs).finally(() => progress.stop());
       await background.idle();
-      progress.stop();
       await audit.stop();
       await store.close();
       log.info('rollbot stopped');
