@@ -50,6 +50,8 @@ export interface SandboxOptions {
   kubeconfigDir?: string | undefined;
   /** Slack rate limits on (default) or off (benchmarks). */
   slackRateLimit?: boolean | undefined;
+  /** How long simulated Slack waits for an ack (Slack's 3 s by default; tests of behaviour, not speed, wait longer). */
+  slackAckTimeoutMs?: number | undefined;
   withConsole?: boolean | undefined;
   /** Connect the bot in Socket Mode (an app-level token for the Slack simulator) instead of over HTTP. */
   socketMode?: boolean | undefined;
@@ -121,6 +123,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     botToken: secrets.botToken,
     appToken: secrets.appToken,
     ...(opts.slackRateLimit === false ? { rateLimit: false } : {}),
+    ...(opts.slackAckTimeoutMs !== undefined ? { ackTimeoutMs: opts.slackAckTimeoutMs } : {}),
   });
   const githubDouble = await startGitHubDouble({ scenario, token: secrets.githubToken });
   const dir = opts.kubeconfigDir ?? (await mkdtemp(join(tmpdir(), 'rollbot-sandbox-')));
