@@ -6,7 +6,7 @@ import type { UndoPlan, UndoTarget } from '../kube/plan.js';
 import { detectManager } from '../gitops/detect.js';
 import { assessUndo } from '../gitops/guard.js';
 import type { Runbook } from '../runbooks/schema.js';
-import { revertedCommits } from './commits.js';
+import { revertedCommitsOfImages } from './commits.js';
 
 /**
  * Implements the domain's Planner over Kubernetes (what `kubectl rollout undo` would restore)
@@ -71,7 +71,7 @@ export class ClusterPlanner implements Planner {
     });
     const mark = (h: { templateHash?: string | undefined }) => suspectMark(suspects, h.templateHash);
     const commits = p.target
-      ? await revertedCommits(this.github, runbook.repository, p.current.images[0], p.target.images[0])
+      ? await revertedCommitsOfImages(this.github, runbook.repository, p.current.images, p.target.images)
       : { commits: [], note: undefined, compareUrl: undefined };
     return {
       namespace: p.namespace,

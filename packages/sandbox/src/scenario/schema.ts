@@ -62,6 +62,8 @@ const deployment = z.object({
     })
     .optional(),
   containerName: z.string().default('app'),
+  /** Containers listed before the main one in every revision (a proxy, a log shipper), unchanged across history. */
+  sidecars: z.array(z.object({ name: z.string().min(1), image: z.string().min(1) })).default([]),
   /** spec.strategy as in a manifest (default RollingUpdate 25%/25%). */
   strategy: z
     .object({
