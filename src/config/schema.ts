@@ -68,6 +68,7 @@ export const envSchema = z.object({
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: url.default('https://api.github.com'),
   PROMETHEUS_URL: url.optional(),
+  ALERTMANAGER_URL: url.optional(),
 
   RUNBOOKS_DIR: z.string().default('runbooks'),
   RUNBOOKS_GITHUB_REPO: z
