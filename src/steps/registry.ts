@@ -1,6 +1,8 @@
 /** Step type → implementation. The executor looks steps up here; tests may register fakes. */
 import { githubComment } from './github-comment.js';
 import { githubIssue } from './github-issue.js';
+import { gitopsMerge } from './gitops-merge.js';
+import { gitopsWaitSync } from './gitops-wait-sync.js';
 import { httpCheck } from './http-check.js';
 import { httpRequest } from './http-request.js';
 import { rolloutUndo } from './k8s-rollout-undo.js';
@@ -22,6 +24,8 @@ export const BUILTIN_STEPS: readonly StepImplementation[] = [
   githubComment,
   wait,
   httpRequest,
+  gitopsMerge,
+  gitopsWaitSync,
 ];
 
 /** The built-in steps, optionally with some replaced or added (drills, tests). */

@@ -14,7 +14,10 @@ export function register(program: Command, env: Env): void {
         'where to write transcript.md, audit.jsonl, postmortem.md and rollbot.log',
         'demo-out',
       )
-      .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
+      .option(
+        '--scenario <file|name>',
+        'sandbox scenario YAML, or a built-in one by name: default, gitops (Argo CD deploys payments-api; rolls back through a revert pull request)',
+      )
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--service <name>', 'service to roll back', 'payments-api'),
   ).action((opts: RedisCliOptions & { out: string; scenario?: string; runbooks: string; service: string }) =>

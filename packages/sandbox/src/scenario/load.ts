@@ -6,6 +6,11 @@ import { type Scenario, scenarioSchema } from './schema.js';
 
 export const DEFAULT_SCENARIO_PATH = packageFile('src', 'scenario', 'default.yaml');
 
+/** The built-in scenarios beside default.yaml, by name (`default`, `gitops`). */
+export const BUILTIN_SCENARIOS = ['default', 'gitops'] as const;
+export const scenarioPath = (name: (typeof BUILTIN_SCENARIOS)[number]): string =>
+  packageFile('src', 'scenario', `${name}.yaml`);
+
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   let raw: unknown;
   try {

@@ -12,6 +12,7 @@ import { RunbookRegistry } from '../../../runbooks/registry.js';
 import { createAppWithStore } from '../../serve.js';
 import { type SandboxWorld, startSandboxWorld } from '../world.js';
 import { alertmanagerPayload } from './alert-payload.js';
+import { gitopsPrologue, narrateSyncs } from './gitops.js';
 
 /**
  * One rollback, start to finish, in the sandbox: the engine behind `rollbot demo` (an alert
@@ -137,6 +138,8 @@ async function tell(
       `\n[cluster] ${namespace}/${deployment} is at revision ${before?.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'}; error ratio is high.`,
     );
 
+    await gitopsPrologue(world, say, { namespace, deployment });
+    const stopSyncs = narrateSyncs(world, say);
     const approver = pickApprover(loaded.runbook.approval.approvers.users, world);
     if (opts.trigger === 'alert') {
       say(`\n>>> Alertmanager fires HighErrorRatio for ${service} → POST ${url}/webhooks/alertmanager`);
@@ -173,8 +176,11 @@ async function tell(
       .clickButton({ channel, ts: proposal.ts, actionId: 'rollback_approve' });
     say(`<<< acked ${click.status} in ${click.ackMs.toFixed(0)} ms`);
 
-    const incident = await waitForFinal(app, service, opts.timeoutMs ?? 25_000 - (Date.now() - started));
+    // Through Git the run also waits for the merge and the controller's sync.
+    const budget = opts.timeoutMs ?? (world.gitops ? 60_000 : 25_000);
+    const incident = await waitForFinal(app, service, budget - (Date.now() - started));
     await app.idle();
+    stopSyncs();
     const after = world.kubeSim.getDeploymentRaw(namespace, deployment) as
       { metadata: { annotations?: Record<string, string> }; status?: Record<string, unknown> } | undefined;
     say(
