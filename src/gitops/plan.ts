@@ -6,6 +6,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import type { IncidentPlan } from '../incidents/incident.js';
+import { type Suspect, suspectMark } from '../incidents/suspects.js';
 import type { UndoPlan, UndoTarget } from '../kube/plan.js';
 import type { Runbook } from '../runbooks/schema.js';
 import { imageName } from './image-edit.js';
@@ -13,7 +14,10 @@ import { planRevert, type RevertRequest } from './revert.js';
 
 export type PlanAbout = RevertRequest['about'];
 
-type GitPart = Pick<IncidentPlan, 'target' | 'targetMissingReason' | 'gitops'>;
+type GitPart = Pick<
+  IncidentPlan,
+  'target' | 'targetMissingReason' | 'gitops' | 'targetSuspect' | 'skippedSuspects'
+>;
 
 const tagOf = (image: string) => {
   const name = imageName(image);
@@ -26,6 +30,7 @@ export async function planThroughGit(
   p: UndoPlan,
   request: UndoTarget,
   about?: PlanAbout,
+  suspects: readonly Suspect[] = [],
 ): Promise<GitPart> {
   const cfg = runbook.gitops!;
   if (!github)
@@ -52,7 +57,14 @@ export async function planThroughGit(
       };
     wantedTag = tagOf(img);
   }
+  // Never propose the release that paged (DESIGN.md invariant 10): tags whose template was live
+  // when an alert fired are passed over by the default choice, as the kubectl path passes them.
+  const suspectTags = new Map<string, (typeof p.history)[number]>();
+  for (const h of p.history)
+    if (suspectMark(suspects, h.templateHash))
+      for (const i of h.images) if (imageName(i) === name && tagOf(i)) suspectTags.set(tagOf(i)!, h);
   const out = await planRevert(github, cfg, {
+    skipTags: new Set(suspectTags.keys()),
     service: runbook.service,
     namespace: p.namespace,
     deployment: p.deployment,
@@ -61,13 +73,26 @@ export async function planThroughGit(
     wantedTag,
     about,
   });
-  if (!out.ok) return { target: null, targetMissingReason: out.missing };
+  const skippedSuspects = (out.passedOver ?? []).flatMap((tag) => {
+    const h = suspectTags.get(tag);
+    return h
+      ? [{ revision: h.revision, images: h.images, suspect: suspectMark(suspects, h.templateHash) }]
+      : [];
+  });
+  if (!out.ok)
+    return {
+      target: null,
+      targetMissingReason: out.missing,
+      skippedSuspects: skippedSuspects.length ? skippedSuspects : undefined,
+    };
   const g = out.plan;
   const want = `${g.image}:${g.toTag}`;
   const known = p.history.find((h) => h.images.includes(want));
   const top = Math.max(p.current.revision, ...p.history.map((h) => h.revision));
   return {
     gitops: g,
+    skippedSuspects: skippedSuspects.length ? skippedSuspects : undefined,
+    targetSuspect: suspectMark(suspects, known?.templateHash),
     target: {
       revision: top + 1,
       images: p.current.images.map((i) => (imageName(i) === g.image ? want : i)),

@@ -9,6 +9,7 @@ import type { Octokit } from '@octokit/rest';
 import type { GitopsPlan } from '../incidents/incident.js';
 import type { Runbook } from '../runbooks/schema.js';
 import { imageName, readTag, writeTag } from './image-edit.js';
+import { describePull, mergersLine, protectionOf } from './pull-request.js';
 
 export type GitopsConfig = NonNullable<Runbook['gitops']>;
 
@@ -21,11 +22,15 @@ export interface RevertRequest {
   currentImage: string;
   /** A tag on-call asked for (`/rollback svc to 1.4.2`), instead of the one before the culprit. */
   wantedTag?: string | undefined;
+  /** Tags the default choice passes over (suspect: live when an alert fired). */
+  skipTags?: ReadonlySet<string> | undefined;
   about?:
     { reason?: string | undefined; alert?: string | undefined; requester?: string | undefined } | undefined;
 }
 
-export type RevertOutcome = { ok: true; plan: GitopsPlan } | { ok: false; missing: string };
+export type RevertOutcome =
+  | { ok: true; plan: GitopsPlan; passedOver: string[] }
+  | { ok: false; missing: string; passedOver?: string[] };
 
 const tagOf = (image: string) => {
   const name = imageName(image);
@@ -47,58 +52,12 @@ async function textAt(gh: Octokit, o: { owner: string; repo: string }, path: str
   }
 }
 
-function describe(
-  cfg: GitopsConfig,
-  req: RevertRequest,
-  culprit: GitopsPlan['culprit'],
-  from: string,
-  to: string,
-) {
-  const lines = [
-    `**rollbot rollback of \`${req.service}\`** (\`${req.namespace}/${req.deployment}\`): \`${from}\` → \`${to}\`.`,
-    '',
-  ];
-  if (req.about?.alert) lines.push(`Alert: ${req.about.alert}`);
-  if (req.about?.reason) lines.push(`Reason: ${req.about.reason}`);
-  if (req.about?.requester) lines.push(`Requested by: ${req.about.requester} (Slack)`);
-  lines.push(
-    '',
-    `This sets the image tag in \`${cfg.path}\` back to what it was before [\`${culprit.sha.slice(0, 7)}\`](${culprit.url ?? ''}) ` +
-      `("${culprit.message}"${culprit.author ? ` by @${culprit.author}` : ''}). Merging it is the rollback: the GitOps controller ` +
-      'syncs it to the cluster, then rollbot waits for the rollout and verifies.',
-    '',
-    cfg.merge === 'auto'
-      ? 'The proposal is in Slack: rollbot merges this pull request once it is approved there.'
-      : 'The proposal is in Slack: once it is approved there, a person with write access merges this pull request here.',
-  );
-  return lines.join('\n');
-}
-
-/** Who must merge, for the proposal. */
-function mergersLine(
-  cfg: GitopsConfig,
-  protection: GitopsPlan['protection'],
-  protectedBranch: boolean,
-): string {
-  const rules = protection
-    ? [
-        protection.requiredReviews
-          ? `${protection.requiredReviews} approving review${protection.requiredReviews === 1 ? '' : 's'}`
-          : '',
-        protection.requiredChecks.length ? `status checks ${protection.requiredChecks.join(', ')}` : '',
-      ].filter(Boolean)
-    : [];
-  const asks = rules.length
-    ? ` (${cfg.ref} is protected: it requires ${rules.join(' and ')} first)`
-    : protectedBranch && !protection
-      ? ` (${cfg.ref} is protected; rollbot cannot read its rules)`
-      : '';
-  return cfg.merge === 'auto'
-    ? `rollbot merges it on approval${asks}`
-    : `a person with write access to ${cfg.repo} merges it${asks}`;
-}
-
-/** The commit that moved `image` from another tag to `bad`, newest first through the commits touching `path`. */
+/**
+ * The commit that moved `image` to `bad` from an earlier tag, newest first through the commits
+ * touching `path`. A tag in `skip` (it was live when an alert fired: incidents/suspects.ts) is
+ * passed over like a suspect revision: the search goes on to the commit that moved away from the
+ * last tag that is not suspect, and the revert returns to that one.
+ */
 async function findCulprit(
   gh: Octokit,
   o: { owner: string; repo: string },
@@ -106,6 +65,7 @@ async function findCulprit(
   head: string,
   image: string,
   bad: string,
+  skip: ReadonlySet<string>,
 ) {
   const { data } = await gh.rest.repos.listCommits({
     ...o,
@@ -114,12 +74,21 @@ async function findCulprit(
     per_page: 30,
     request: { retries: 1 },
   });
+  let now = bad;
+  const passedOver: string[] = [];
   for (const c of data) {
     const parent = c.parents[0]?.sha;
     const before = parent ? await textAt(gh, o, cfg.path, parent) : undefined;
     const was = before === undefined ? undefined : readTag(before, image)?.tag;
-    if (was === bad) continue;
+    if (was === now) continue; // the file changed, this image's tag did not
+    if (was !== undefined && (was === bad || skip.has(was))) {
+      passedOver.push(was);
+      now = was;
+      continue;
+    }
+    if (was === undefined) break; // the file (or the image in it) was added here: nothing before
     return {
+      passedOver: passedOver.filter((t) => t !== bad),
       culprit: {
         sha: c.sha,
         message: c.commit.message.split('\n')[0] ?? '',
@@ -130,7 +99,8 @@ async function findCulprit(
       previous: was,
     };
   }
-  return undefined;
+  const suspects = passedOver.filter((t) => t !== bad);
+  return suspects.length ? { culprit: undefined, previous: undefined, passedOver: suspects } : undefined;
 }
 
 export async function planRevert(gh: Octokit, cfg: GitopsConfig, req: RevertRequest): Promise<RevertOutcome> {
@@ -163,9 +133,23 @@ export async function planRevert(gh: Octokit, cfg: GitopsConfig, req: RevertRequ
         ok: false,
         missing: `${cfg.repo}@${cfg.ref} already sets ${image} to ${now.tag} in ${cfg.path}, but the Deployment runs ${bad}: Git has moved on and the controller has not synced it yet, or the image comes from elsewhere`,
       };
-    const found = await findCulprit(gh, o, cfg, baseSha, image, bad);
+    const found = await findCulprit(
+      gh,
+      o,
+      cfg,
+      baseSha,
+      image,
+      bad,
+      req.wantedTag ? new Set() : (req.skipTags ?? new Set()),
+    );
+    if (found && !found.culprit)
+      return {
+        ok: false,
+        missing: `every earlier tag of ${image} in ${cfg.path} was live when an alert fired (${found.passedOver.join(', ')}): name one with /rollback ${req.service} to <tag>`,
+        passedOver: found.passedOver,
+      };
     const to = req.wantedTag ?? found?.previous;
-    if (!found || to === undefined)
+    if (!found?.culprit || to === undefined)
       return {
         ok: false,
         missing: `no commit on ${cfg.repo}@${cfg.ref} touching ${cfg.path} moved ${image} to ${bad} from an earlier tag: nothing to revert to`,
@@ -191,12 +175,13 @@ export async function planRevert(gh: Octokit, cfg: GitopsConfig, req: RevertRequ
           title,
           head: branch,
           base: cfg.ref,
-          body: describe(cfg, req, found.culprit, bad, to),
+          body: describePull(cfg, req, found.culprit, bad, to),
         })
       ).data;
     const { protection, protectedBranch } = await protectionOf(gh, o, cfg.ref);
     return {
       ok: true,
+      passedOver: found.passedOver,
       plan: {
         repo: cfg.repo,
         path: cfg.path,
@@ -261,25 +246,6 @@ async function revertCommit(
   });
   await gh.rest.git.createRef({ ...o, ref: `refs/heads/${x.branch}`, sha: commit.data.sha });
   return commit.data.sha;
-}
-
-/** Branch protection as far as rollbot may read it (the rules need admin rights on GitHub). */
-async function protectionOf(gh: Octokit, o: { owner: string; repo: string }, branch: string) {
-  const b = await gh.rest.repos.getBranch({ ...o, branch });
-  if (!b.data.protected) return { protection: undefined, protectedBranch: false };
-  try {
-    const p = await gh.rest.repos.getBranchProtection({ ...o, branch });
-    return {
-      protectedBranch: true,
-      protection: {
-        requiredReviews: p.data.required_pull_request_reviews?.required_approving_review_count ?? 0,
-        requiredChecks: p.data.required_status_checks?.contexts ?? [],
-      },
-    };
-  } catch {
-    // 403/404 without admin rights: the proposal says the branch is protected, rules unknown.
-    return { protection: undefined, protectedBranch: true };
-  }
 }
 
 /** Whether the synced branch moved since the plan: the revert was cut from `baseSha`. */

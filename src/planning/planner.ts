@@ -131,7 +131,7 @@ export class ClusterPlanner implements Planner {
     managedBy: ManagerInfo | undefined,
     about: PlanAbout,
   ): Promise<IncidentPlan> {
-    const git = await planThroughGit(this.github, runbook, p, request, about);
+    const git = await planThroughGit(this.github, runbook, p, request, about, suspects);
     const commits = git.target
       ? await revertedCommits(this.github, runbook.repository, p.current.images[0], git.target.images[0])
       : { commits: [], note: undefined, compareUrl: undefined };
@@ -143,6 +143,8 @@ export class ClusterPlanner implements Planner {
       current: p.current,
       target: git.target,
       targetMissingReason: git.targetMissingReason,
+      targetSuspect: git.targetSuspect,
+      skippedSuspects: git.skippedSuspects,
       choices: choicesOf(p, suspects),
       commits: commits.commits,
       commitsNote: commits.note,

@@ -38,4 +38,5 @@ test('`rollbot demo --scenario gitops`: the undo that does not stick, then the r
   expect(run.out).toMatch(/succeeded: payments-api \d+ → \d+; verification passed/);
   const postmortem = await readFile(join(out, 'postmortem.md'), 'utf8');
   expect(postmortem).toContain('https://github.com/acme/deploy/pull/1');
-});
+  // The story takes half a minute on a quiet machine (holds, self-heal delay, rollouts); far more on a busy one.
+}, 180_000);

@@ -177,7 +177,7 @@ async function tell(
     say(`<<< acked ${click.status} in ${click.ackMs.toFixed(0)} ms`);
 
     // Through Git the run also waits for the merge and the controller's sync.
-    const budget = opts.timeoutMs ?? (world.gitops ? 60_000 : 25_000);
+    const budget = opts.timeoutMs ?? (world.gitops ? 90_000 : 25_000);
     const incident = await waitForFinal(app, service, budget - (Date.now() - started));
     await app.idle();
     stopSyncs();
