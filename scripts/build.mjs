@@ -8,7 +8,8 @@
 // Options: --outdir <dir> (default dist), --product-only (the image's build: rollbot.mjs alone,
 // one file), --metafile (writes <outdir>/meta.json: which source file went into which output).
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -33,7 +34,21 @@ const sandboxApart = {
   },
 };
 
+// What `rollbot --version`, /healthz and rollbot_build_info report (src/config/build.ts): the
+// package version, and the commit from ROLLBOT_COMMIT (the Dockerfile's build argument: the image
+// build has no .git) or git.
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown'; // no git here (the image build without ROLLBOT_COMMIT): the version still names it
+  }
+}
+const commit = (process.env.ROLLBOT_COMMIT || gitCommit()).slice(0, 12);
+
 const common = {
+  define: { __ROLLBOT_VERSION__: JSON.stringify(version), __ROLLBOT_COMMIT__: JSON.stringify(commit) },
   bundle: true,
   platform: 'node',
   target: 'node20',

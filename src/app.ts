@@ -9,7 +9,7 @@ import { AlertIntake } from './alerts/intake.js';
 import { FallbackChannel } from './alerts/fallback.js';
 import { type AuditLog, createAuditOutlets } from './audit/index.js';
 import { retentionTask } from './audit/retention.js';
-import type { Config } from './config/index.js';
+import { buildInfo, type Config } from './config/index.js';
 import { Background } from './core/background.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { startPeriodic } from './core/periodic.js';
@@ -87,10 +87,12 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const { config, store, kube } = world;
   const clock = world.clock ?? systemClock;
   const log = world.log ?? createLogger({ level: config.logLevel });
-  const metrics = createMetrics();
+  const build = buildInfo();
+  const metrics = createMetrics(build);
   const { token, apiUrl } = config.github;
   const github = world.github ?? (token ? createGitHubClient({ token, baseUrl: apiUrl, log }) : undefined);
   const registry = world.registry ?? (await RunbookRegistry.load(config.runbooks, github));
+  metrics.knownServices(registry.services());
   const slack = world.slack ?? createSlackGateway({ ...config.slack, clock, log });
   const background = new Background((err) => log.error({ err }, 'background work failed'));
   const track = (work: Promise<unknown>) => background.track(work);
@@ -166,6 +168,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
 
   const health = createHealth({
     registry: metrics.registry,
+    build,
     clock,
     checks: [
       { name: 'store', check: () => store.ping() },

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { asRollbotError, RollbotError } from '../core/errors.js';
 import { KubeGateway } from '../kube/index.js';
+import { withExamples } from './help.js';
 
 export interface KubeCliOptions {
   kubeconfig?: string;
@@ -26,7 +27,21 @@ export function parseTarget(text: string): { namespace: string; name: string } {
   return { namespace: m[1]!, name: m[3]! };
 }
 
-export function withKubeOptions(cmd: Command): Command {
+/** `rollbot <name> <namespace/deployment>` with the kubeconfig options and examples in --help. */
+export function deploymentCommand(
+  program: Command,
+  name: string,
+  description: string,
+  examples: [line: string, what: string][],
+): Command {
+  const cmd = program
+    .command(name)
+    .description(description)
+    .argument('<namespace/deployment>', 'the Deployment, e.g. payments/payments-api');
+  return withExamples(withKubeOptions(cmd), examples);
+}
+
+function withKubeOptions(cmd: Command): Command {
   return cmd
     .option(
       '--kubeconfig <path>',
@@ -45,8 +60,21 @@ export function reportFailure(err: unknown, write: Write = stderr): number {
   const e = asRollbotError(err);
   write(`error: ${e.message}`);
   if (e.hint) write(`next: ${e.hint}`);
-  if (e.code === 'internal' && e.stack) write(e.stack);
   return 1;
+}
+
+/** Runs a command's body on its parsed target; a failure is printed (reportFailure) and is exit 1. */
+export async function onTarget(
+  target: string,
+  writeErr: Write | undefined,
+  body: (t: { namespace: string; name: string }) => Promise<void>,
+): Promise<number> {
+  try {
+    await body(parseTarget(target));
+    return 0;
+  } catch (err) {
+    return reportFailure(err, writeErr);
+  }
 }
 
 /** Runs a command body and turns its result (or a throw) into the process exit code. */

@@ -1,2 +1,3 @@
 export { loadConfig, logLevelFrom, type Config, type RunbookVars } from './load.js';
 export { loadRedisConfig, type RedisConnection } from './redis.js';
+export { buildInfo, type BuildInfo } from './build.js';

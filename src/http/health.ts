@@ -24,7 +24,7 @@ export function createHealth(deps: {
   checks: ReadinessCheck[];
   clock: Pick<Clock, 'now'>;
   /** What /healthz reports about the build (version, commit). */
-  build?: Record<string, string> | undefined;
+  build?: { version: string; commit: string; node: string } | undefined;
 }): Health {
   let stopping = false;
   const probe = probeChecks(deps.checks, { clock: deps.clock });

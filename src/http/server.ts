@@ -67,11 +67,14 @@ export function createHttpServer(routes: Route[], log: Logger, timeouts: HttpTim
   };
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const matches = routes.filter((r) => r.path === path);
-    const route = matches.find((r) => r.method === '*' || r.method === req.method);
+    // HEAD is GET without the body (RFC 9110 §9.3.2; Node's response drops the body itself), so a
+    // scraper or load balancer probing with HEAD gets the same status and headers.
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const route = matches.find((r) => r.method === '*' || r.method === method);
     try {
       if (!matches.length) return sendJson(res, 404, { error: 'not_found', reason: `no route for ${path}` });
       if (!route) {
-        const allow = matches.map((r) => r.method).join(', ');
+        const allow = matches.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method])).join(', ');
         return sendJson(res, 405, { error: 'method_not_allowed', reason: `use ${allow}` }, { allow });
       }
       await route.handler(req, res);

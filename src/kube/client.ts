@@ -92,9 +92,10 @@ function noConfigFound(kc: KubeConfig, opts: KubeClientOptions): RollbotError | 
   if (!invented) return undefined;
   return new RollbotError(
     'config_invalid',
-    'no Kubernetes config: KUBECONFIG is unset, ~/.kube/config does not exist and rollbot is not running in a pod',
+    'no Kubernetes configuration has been provided: KUBECONFIG is unset, ~/.kube/config does not exist and rollbot is not running in a pod',
     {
-      hint: 'set KUBECONFIG (and KUBE_CONTEXT) or run rollbot in the cluster with its service account (deploy/)',
+      // kubectl's own words for this case ("no configuration has been provided"), and the fix.
+      hint: 'try setting KUBECONFIG to your kubeconfig file (or pass --kubeconfig, and KUBE_CONTEXT / --context for the context), as for kubectl; in a cluster, run rollbot with its service account (deploy/)',
     },
   );
 }

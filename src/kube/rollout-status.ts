@@ -1,30 +1,39 @@
 /**
- * `kubectl rollout status deployment/X` over a watch: read the Deployment once, then watch it
- * (`fieldSelector=metadata.name=X`) from that resourceVersion, judging every event with kubectl's
- * DeploymentStatusViewer rules. A watch that ends early is re-opened from the last seen
- * resourceVersion; an expired one (410) re-reads first. No polling.
+ * `kubectl rollout status deployment/X` over a watch, as kubectl's informer does it: list the
+ * Deployment (`fieldSelector=metadata.name=X`), then watch from the LIST's resourceVersion,
+ * judging every event with kubectl's DeploymentStatusViewer rules. A watch that ends early is
+ * re-opened from the last seen resourceVersion (events and bookmarks move it); an expired one
+ * (410 Gone) lists again — never re-watches from the object's own resourceVersion, which on a
+ * busy cluster is older than the watch cache and would answer 410 forever — with a doubling
+ * backoff while 410s repeat. No polling.
+ *
+ * One deliberate difference from kubectl: a ProgressDeadlineExceeded condition left over from
+ * the rollout before ours is not our rollout's verdict. After an undo the controller observes the
+ * new generation and may write status before it re-estimates progress (upstream syncRolloutStatus:
+ * neither DeploymentComplete nor DeploymentProgressing holds yet, so DeploymentTimedOut keeps the
+ * old TimedOut condition); kubectl then fails at once although the rollback goes on to succeed.
+ * A condition is stale when it is the very one (reason and lastUpdateTime) the Deployment carried
+ * before our change: given as `staleProgressing`, or seen on the first read while the controller
+ * had not yet observed the current generation. The controller must write a new Progressing
+ * condition (ReplicaSetUpdated, NewReplicaSetAvailable) before a real new deadline can pass, so
+ * a fresh ProgressDeadlineExceeded always has a different lastUpdateTime.
  */
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import { RollbotError } from '../core/errors.js';
 import { errorFromStatus, type KubeAction, type KubeStatus } from './errors.js';
-import { deploymentPath, readDeployment } from './history.js';
+import { deploymentPath } from './history.js';
 import type { RawKube } from './raw.js';
-import type { RawDeployment } from './types.js';
+import type { RawDeployment, RawList } from './types.js';
+import { type ConditionStamp, progressingOf, type RolloutCounts, rolloutVerdict } from './verdict.js';
 
-export interface RolloutCounts {
-  /** spec.replicas */
-  desired: number;
-  /** status.replicas (old + new pods) */
-  replicas: number;
-  updated: number;
-  ready: number;
-  available: number;
-}
-
-export type RolloutVerdict =
-  | { state: 'waiting'; message: string; counts: RolloutCounts }
-  | { state: 'done'; message: string; counts: RolloutCounts }
-  | { state: 'failed'; message: string; counts: RolloutCounts };
+export {
+  type ConditionStamp,
+  countsOf,
+  progressingOf,
+  type RolloutCounts,
+  type RolloutVerdict,
+  rolloutVerdict,
+} from './verdict.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -37,6 +46,8 @@ export interface WaitOptions {
    * out API blips; once the Deployment was read, both re-watch across blips.
    */
   failIfFirstReadFails?: boolean | undefined;
+  /** The Progressing condition as it was before the change being waited for (e.g. the undo's). */
+  staleProgressing?: ConditionStamp | undefined;
 }
 
 export interface WaitResult {
@@ -45,43 +56,43 @@ export interface WaitResult {
   counts: RolloutCounts;
 }
 
-export function countsOf(d: RawDeployment): RolloutCounts {
-  const s = d.status ?? {};
-  return {
-    desired: d.spec.replicas ?? 1,
-    replicas: s.replicas ?? 0,
-    updated: s.updatedReplicas ?? 0,
-    ready: s.readyReplicas ?? 0,
-    available: s.availableReplicas ?? 0,
-  };
-}
-
-/** kubectl DeploymentStatusViewer.Status (messages without the trailing newline). */
-export function rolloutVerdict(d: RawDeployment): RolloutVerdict {
-  const name = d.metadata.name;
-  const counts = countsOf(d);
-  if ((d.metadata.generation ?? 0) > (d.status?.observedGeneration ?? 0)) {
-    return { state: 'waiting', message: 'Waiting for deployment spec update to be observed...', counts };
-  }
-  const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'failed', message: `deployment "${name}" exceeded its progress deadline`, counts };
-  }
-  const waiting = (what: string): RolloutVerdict => ({
-    state: 'waiting',
-    message: `Waiting for deployment "${name}" rollout to finish: ${what}...`,
-    counts,
-  });
-  if (d.spec.replicas !== undefined && counts.updated < d.spec.replicas)
-    return waiting(`${counts.updated} out of ${d.spec.replicas} new replicas have been updated`);
-  if (counts.replicas > counts.updated)
-    return waiting(`${counts.replicas - counts.updated} old replicas are pending termination`);
-  if (counts.available < counts.updated)
-    return waiting(`${counts.available} of ${counts.updated} updated replicas are available`);
-  return { state: 'done', message: `deployment "${name}" successfully rolled out`, counts };
-}
-
 const REWATCH_DELAY_MS = 200;
+const MAX_REWATCH_DELAY_MS = 5_000;
+
+/** LIST with a name field selector: the object (if any) and the list's resourceVersion. */
+async function listOne(
+  raw: RawKube,
+  namespace: string,
+  name: string,
+  signal: AbortSignal | undefined,
+): Promise<{ deployment: RawDeployment; resourceVersion: string | undefined }> {
+  const action: KubeAction = { verb: 'list', resource: 'deployments', group: 'apps', namespace };
+  const list = await raw.request<RawList<RawDeployment>>({
+    method: 'GET',
+    path: deploymentPath(namespace),
+    query: { fieldSelector: `metadata.name=${name}` },
+    action,
+    ...(signal ? { signal } : {}),
+  });
+  const deployment = list.items?.find((d) => d.metadata.name === name);
+  if (!deployment) {
+    throw errorFromStatus(
+      404,
+      { reason: 'NotFound', message: `deployments.apps "${name}" not found` },
+      { ...action, verb: 'get', name },
+    );
+  }
+  return { deployment, resourceVersion: list.metadata?.resourceVersion || undefined };
+}
+
+function deadlineExceeded(d: RawDeployment, message: string, counts: RolloutCounts): RollbotError {
+  const { name, namespace = 'default' } = d.metadata;
+  const deadline = d.spec.progressDeadlineSeconds ?? 600;
+  return new RollbotError('upstream_failed', message, {
+    hint: `its new pods did not become available within progressDeadlineSeconds (${deadline}s); look at them (kubectl -n ${namespace} describe deployment ${name}; kubectl -n ${namespace} get pods) and roll back or fix the image`,
+    details: { reason: 'ProgressDeadlineExceeded', retryable: false, counts },
+  });
+}
 
 export function waitRollout(
   kc: KubeConfig,
@@ -99,11 +110,17 @@ export function waitRollout(
     let lastLine = '';
     let retry: NodeJS.Timeout | undefined;
     let readOnce = false;
+    let expiredInARow = 0;
+    // Upstream keeps a TimedOut condition until some counter moves; if none moves within the
+    // deadline after the controller observed our change, that is our rollout's verdict too.
+    let staleTimer: NodeJS.Timeout | undefined;
+    let stale = opts.staleProgressing;
 
     const cleanup = (): void => {
       finished = true;
       clearTimeout(timer);
       clearTimeout(retry);
+      clearTimeout(staleTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       controller?.abort();
     };
@@ -134,19 +151,24 @@ export function waitRollout(
     const judge = (d: RawDeployment): void => {
       if (finished) return;
       lastRv = d.metadata.resourceVersion ?? lastRv;
-      const v = rolloutVerdict(d);
+      // The controller has not seen the current spec yet: whatever Progressing says is older.
+      if (stale === undefined && (d.metadata.generation ?? 0) > (d.status?.observedGeneration ?? 0))
+        stale = progressingOf(d);
+      const v = rolloutVerdict(d, stale);
       if (v.state === 'done') {
         cleanup();
         resolve({ done: true, message: v.message, counts: v.counts });
       } else if (v.state === 'failed') {
-        const deadline = d.spec.progressDeadlineSeconds ?? 600;
-        fail(
-          new RollbotError('upstream_failed', v.message, {
-            hint: `its new pods did not become available within progressDeadlineSeconds (${deadline}s); look at them (kubectl -n ${namespace} describe deployment ${name}; kubectl -n ${namespace} get pods) and roll back or fix the image`,
-            details: { reason: 'ProgressDeadlineExceeded', retryable: false, counts: v.counts },
-          }),
-        );
+        fail(deadlineExceeded(d, v.message, v.counts));
       } else {
+        if (!v.staleDeadline) {
+          clearTimeout(staleTimer);
+          staleTimer = undefined;
+        } else
+          staleTimer ??= setTimeout(
+            () => fail(deadlineExceeded(d, `deployment "${name}" exceeded its progress deadline`, v.counts)),
+            (d.spec.progressDeadlineSeconds ?? 600) * 1000,
+          );
         const line = `${v.message} ${JSON.stringify(v.counts)}`;
         if (line !== lastLine) opts.onProgress?.(v.message, v.counts);
         lastLine = line;
@@ -155,9 +177,10 @@ export function waitRollout(
 
     const relist = async (): Promise<void> => {
       try {
-        const d = await readDeployment(raw, namespace, name, opts.signal);
+        const { deployment, resourceVersion } = await listOne(raw, namespace, name, opts.signal);
         readOnce = true;
-        judge(d);
+        judge(deployment);
+        lastRv = resourceVersion ?? lastRv;
         if (!finished) await startWatch();
       } catch (err) {
         if (
@@ -172,7 +195,8 @@ export function waitRollout(
 
     const scheduleRewatch = (fromScratch: boolean): void => {
       if (finished) return;
-      retry = setTimeout(() => void (fromScratch ? relist() : startWatch()), REWATCH_DELAY_MS);
+      const delay = Math.min(REWATCH_DELAY_MS * 2 ** expiredInARow, MAX_REWATCH_DELAY_MS);
+      retry = setTimeout(() => void (fromScratch ? relist() : startWatch()), delay);
     };
 
     const startWatch = async (): Promise<void> => {
@@ -184,6 +208,7 @@ export function waitRollout(
         { fieldSelector: `metadata.name=${name}`, resourceVersion: lastRv, allowWatchBookmarks: true },
         (type: string, obj: unknown) => {
           if (finished) return;
+          if (type !== 'ERROR') expiredInARow = 0;
           if (type === 'ADDED' || type === 'MODIFIED') judge(obj as RawDeployment);
           else if (type === 'BOOKMARK') lastRv = (obj as RawDeployment).metadata?.resourceVersion ?? lastRv;
           else if (type === 'DELETED') {
@@ -196,8 +221,10 @@ export function waitRollout(
             );
           } else if (type === 'ERROR') {
             const status = obj as KubeStatus;
-            if (status.code === 410) expired = true;
-            else fail(errorFromStatus(status.code ?? 500, status, watchAction));
+            if (status.code === 410) {
+              expired = true;
+              expiredInARow++;
+            } else fail(errorFromStatus(status.code ?? 500, status, watchAction));
           }
         },
         (err: unknown) => {
@@ -207,6 +234,7 @@ export function waitRollout(
             return fail(errorFromStatus(code, { message: (err as Error).message }, watchAction));
           }
           // The stream ended (server timeout, network blip, 410 Gone): watch again.
+          if (code === 410 && !expired) expiredInARow++;
           raw.log?.debug({ name, status: code, expired }, 'kubernetes watch ended; watching again');
           scheduleRewatch(expired || code === 410);
         },

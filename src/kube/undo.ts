@@ -5,12 +5,19 @@
  *
  * Idempotent by construction: when the Deployment already runs the target template the answer is
  * "skipped" — a resumed step converges instead of failing or flipping back.
+ *
+ * The precondition guards what the approval was about — the pod template and the annotations —
+ * not status: status writes (a pod turning Ready, the controller's own sync) and `/scale` writes
+ * (an HPA) move resourceVersion too. When the `test` fails, the Deployment is re-read; if template
+ * and annotations are what the patch was built against, the patch is rebuilt on the fresh
+ * resourceVersion and sent again (bounded); only a real change is `stale_plan`.
  */
 import { RollbotError } from '../core/errors.js';
 import { deploymentPath, readDeployment } from './history.js';
 import { type UndoPlan, type UndoTarget, fingerprintOf, planUndo } from './plan.js';
 import type { RawKube } from './raw.js';
-import { templatesEqualIgnoringHash, withoutHashLabel } from './template.js';
+import { templateHash, templatesEqualIgnoringHash, withoutHashLabel } from './template.js';
+import { type ConditionStamp, progressingOf } from './verdict.js';
 import type { RawDeployment } from './types.js';
 
 /** Deployment annotations an undo keeps from the Deployment, never takes from the ReplicaSet. */
@@ -45,7 +52,15 @@ export interface UndoResult {
   /** The revision rolled back to. */
   revision: number;
   plan: UndoPlan;
+  /**
+   * The Progressing condition before the PATCH: after an undo the controller may briefly keep the
+   * old rollout's ProgressDeadlineExceeded, and the wait must not take it for ours.
+   */
+  progressingBefore?: ConditionStamp | undefined;
 }
+
+/** Attempts of the precondition when only status (not template or annotations) moved meanwhile. */
+const PRECONDITION_ATTEMPTS = 5;
 
 /** kubectl's patch body for `plan`'s target, against the Deployment `d` as read just now. */
 export function buildUndoPatch(plan: UndoPlan, d: RawDeployment, precondition: boolean): JsonPatchOp[] {
@@ -71,6 +86,21 @@ export async function sendUndoPatch(
   patch: JsonPatchOp[],
   dryRun: boolean,
 ): Promise<RawDeployment> {
+  try {
+    return await trySendUndoPatch(raw, plan, patch, dryRun);
+  } catch (err) {
+    if (err instanceof PreconditionFailed) throw stale(plan, err.now, err.original);
+    throw err;
+  }
+}
+
+/** As sendUndoPatch, but a failed precondition is a PreconditionFailed carrying the fresh read. */
+async function trySendUndoPatch(
+  raw: RawKube,
+  plan: UndoPlan,
+  patch: JsonPatchOp[],
+  dryRun: boolean,
+): Promise<RawDeployment> {
   const { namespace, deployment: name } = plan;
   try {
     return await raw.request<RawDeployment>({
@@ -88,10 +118,29 @@ export async function sendUndoPatch(
     if (test && (status === 409 || status === 422)) {
       // Confirm by re-reading rather than by parsing the server's message.
       const now = await readDeployment(raw, namespace, name);
-      if (now.metadata.resourceVersion !== test.value) throw stale(plan, now, err);
+      if (now.metadata.resourceVersion !== test.value) throw new PreconditionFailed(now, err);
     }
     throw err;
   }
+}
+
+/** The resourceVersion `test` failed; `now` is the Deployment as re-read. */
+class PreconditionFailed extends Error {
+  constructor(
+    readonly now: RawDeployment,
+    readonly original: unknown,
+  ) {
+    super('resourceVersion precondition failed');
+  }
+}
+
+/** What the approval covers: the template and annotations (not status, not replicas). */
+function guarded(d: RawDeployment): string {
+  return JSON.stringify([
+    d.metadata.uid,
+    templateHash(d.spec.template),
+    Object.entries(d.metadata.annotations ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
+  ]);
 }
 
 function stale(plan: UndoPlan, now: RawDeployment, cause?: unknown): RollbotError {
@@ -133,7 +182,7 @@ export async function rolloutUndo(
       },
     );
   }
-  const d = await readDeployment(raw, plan.namespace, plan.deployment);
+  let d = await readDeployment(raw, plan.namespace, plan.deployment);
   if (d.metadata.uid !== plan.deploymentUid) {
     throw stale(plan, d);
   }
@@ -150,9 +199,23 @@ export async function rolloutUndo(
   // The template changed since the plan (a deploy): the approved plan is no longer what would run.
   // Status-only changes (rollout progress) bump resourceVersion but do not make the plan stale.
   if (fingerprintOf(d) !== plan.fingerprint) throw stale(plan, d);
-  const patch = buildUndoPatch(plan, d, opts.precondition !== false);
-  await sendUndoPatch(raw, plan, patch, opts.dryRun === true);
+  const progressingBefore = progressingOf(d);
+  let patch = buildUndoPatch(plan, d, opts.precondition !== false);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await trySendUndoPatch(raw, plan, patch, opts.dryRun === true);
+      break;
+    } catch (err) {
+      if (!(err instanceof PreconditionFailed)) throw err;
+      // Only status or replicas moved: the same patch on the fresh version is what was approved.
+      if (guarded(err.now) !== guarded(d) || attempt >= PRECONDITION_ATTEMPTS)
+        throw stale(plan, err.now, err.original);
+      d = err.now;
+      patch = buildUndoPatch(plan, d, true);
+    }
+  }
+  const result = { patch, revision: target.revision, plan, progressingBefore };
   return opts.dryRun
-    ? { result: 'dry run', message: `${ref} rolled back${dry}`, patch, revision: target.revision, plan }
-    : { result: 'rolled back', message: `${ref} rolled back`, patch, revision: target.revision, plan };
+    ? { ...result, result: 'dry run', message: `${ref} rolled back${dry}` }
+    : { ...result, result: 'rolled back', message: `${ref} rolled back` };
 }

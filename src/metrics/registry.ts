@@ -1,12 +1,39 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What rollbot_build_info says about the build (src/config/build.ts). */
+export interface BuildLabels {
+  version: string;
+  commit: string;
+}
+
+// prom-client's three gauges that end in `_total` (promtool: "non-counter metrics should not have
+// _total suffix"); each is the sum of its per-type gauge (nodejs_active_handles{type} …), which stays.
+const TOTAL_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+/** The rollback results a finished run counts (executor/finish.ts) and the origins of a proposal. */
+const RESULTS = ['succeeded', 'failed', 'cancelled'] as const;
+const ORIGINS = ['alert', 'command'] as const;
+
 /**
- * Every metric rollbot exports on /metrics, in one place so names stay consistent.
- * One Metrics object per app instance (tests build several apps in one process).
+ * Every metric rollbot exports on /metrics, in one place so names stay consistent. The process
+ * and runtime metrics keep prom-client's standard names (`process_*`, `nodejs_*`) because stock
+ * Node.js dashboards look for exactly those. One Metrics object per app instance (tests build
+ * several apps in one process).
  */
-export function createMetrics() {
+export function createMetrics(build: BuildLabels = { version: 'unknown', commit: 'unknown' }) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'rollbot_process_' });
+  collectDefaultMetrics({ register: registry });
+  for (const name of TOTAL_GAUGES) registry.removeSingleMetric(name);
+  new Gauge({
+    name: 'rollbot_build_info',
+    help: 'Always 1; the labels say which rollbot build this is',
+    labelNames: ['version', 'commit'] as const,
+    registers: [registry],
+  }).set({ version: build.version, commit: build.commit }, 1);
   const m = {
     registry,
     alertsReceived: new Counter({
@@ -66,7 +93,20 @@ export function createMetrics() {
       registers: [registry],
     }),
   };
-  return m;
+  return {
+    ...m,
+    /**
+     * Series at zero for every known service, so a success-rate panel or an alert on
+     * `increase(rollbot_rollbacks_total[…])` has data on a fresh install instead of "no data".
+     */
+    knownServices(services: readonly string[]): void {
+      for (const service of services) {
+        for (const result of RESULTS) m.rollbacks.inc({ service, result }, 0);
+        for (const origin of ORIGINS) m.proposals.inc({ service, origin }, 0);
+        m.oscillations.inc({ service }, 0);
+      }
+    },
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

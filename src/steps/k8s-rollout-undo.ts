@@ -82,7 +82,12 @@ export const rolloutUndo: StepImplementation<RolloutUndoParams> = {
     const res = await ctx.kube.rolloutUndo(plan, { precondition: true });
     return {
       summary: res.message,
-      output: { ...output, patched: res.result === 'rolled back' },
+      output: {
+        ...output,
+        patched: res.result === 'rolled back',
+        // For the wait step: the old rollout's condition is not the rollback's verdict.
+        ...(res.progressingBefore ? { progressingBefore: res.progressingBefore } : {}),
+      },
       skipped: res.result === 'skipped',
     };
   },

@@ -40,8 +40,12 @@ function run(args: string[], env: Record<string, string> = {}, cwd = ROOT) {
   );
 }
 
-async function buildInto(dir: string, ...flags: string[]): Promise<Metafile> {
-  const built = await run(['scripts/build.mjs', '--outdir', dir, '--metafile', ...flags]);
+async function buildInto(
+  dir: string,
+  flags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Metafile> {
+  const built = await run(['scripts/build.mjs', '--outdir', dir, '--metafile', ...flags], env);
   expect(built).toMatchObject({ code: 0, err: '' });
   return JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Metafile;
 }
@@ -59,6 +63,10 @@ function productInputs(meta: Metafile): string[] {
   return [...seen].flatMap((o) => Object.keys(meta.outputs[o]!.inputs));
 }
 
+// What the Dockerfile's build argument (the release workflow's git SHA) hands the image build.
+const IMAGE_COMMIT = 'feedc0ffee12';
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
 let checkout: string;
 let image: string;
 let checkoutMeta: Metafile;
@@ -69,7 +77,10 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
   checkout = await mkdtemp(join(ROOT, 'node_modules/.cache/rollbot-bundles-'));
   image = await mkdtemp(join(tmpdir(), 'rollbot-image-'));
-  [checkoutMeta, imageMeta] = await Promise.all([buildInto(checkout), buildInto(image, '--product-only')]);
+  [checkoutMeta, imageMeta] = await Promise.all([
+    buildInto(checkout),
+    buildInto(image, ['--product-only'], { ROLLBOT_COMMIT: IMAGE_COMMIT }),
+  ]);
 }, 180_000);
 
 afterAll(async () => {
@@ -128,6 +139,15 @@ describe('the production bundle', () => {
     expect(help.out).toMatch(/demo[\s\S]*sandbox[\s\S]*drill[\s\S]*runbooks/);
   });
 
+  test('the bundle knows its version and commit without package.json or .git beside it', async () => {
+    const version = await run([join(image, 'rollbot.mjs'), '--version'], {}, image);
+    expect(version).toEqual({
+      code: 0,
+      out: `rollbot ${VERSION} (commit ${IMAGE_COMMIT}, Node.js ${process.version})\n`,
+      err: '',
+    });
+  });
+
   test('in a checkout, rollbot.mjs hands a drill over to the sandbox bundle, which finds its scenario', async () => {
     const out = await mkdtemp(join(tmpdir(), 'rollbot-drill-'));
     const { REDIS_URL: _redis, ...env } = process.env;
@@ -152,5 +172,18 @@ describe('the Dockerfile', () => {
     expect(dockerfile).not.toMatch(/COPY packages/);
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['packages', 'src/cli/sandbox']));
+  });
+
+  test('runs on Node 24 (the current LTS) in both stages, and bakes in the commit it was built from', () => {
+    expect(dockerfile.match(/^FROM \S+/gm)).toEqual([
+      'FROM node:24-bookworm-slim',
+      'FROM node:24-bookworm-slim',
+    ]);
+    expect(dockerfile).toMatch(/^ARG ROLLBOT_COMMIT=unknown$/m);
+    expect(dockerfile).toMatch(/ROLLBOT_COMMIT=\$\{ROLLBOT_COMMIT\} node scripts\/build\.mjs --product-only/);
+  });
+
+  test('ships no example runbooks (they come from the operator: a ConfigMap or a repository)', () => {
+    expect(runtime).not.toMatch(/^COPY runbooks/m);
   });
 });

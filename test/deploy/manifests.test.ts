@@ -1,5 +1,6 @@
 /**
- * deploy/: every file parses and holds well-formed objects; kustomize builds the set; kubectl
+ * deploy/ (rollbot's manifests in deploy/base/, applied by deploy/kustomization.yaml; the example
+ * runbooks only in the overlay deploy/overlays/example-runbooks): every file parses and holds well-formed objects; kustomize builds the set; kubectl
  * accepts the Deployment and Namespace against the sandbox's Kubernetes simulator (client dry run,
  * and a server dry run the simulator validates and defaults); the Deployment is wired the way
  * rollbot runs (probes, non-root, grace, env, runbooks); ConfigMap + Secret template pass
@@ -11,6 +12,7 @@
  * by the structural assertions below instead.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,8 @@ import { startKubeSimulator } from '@rollbot/sandbox/kube';
 import { defaultScenario, hasKubectl } from '../kube/harness.js';
 import {
   DEPLOY,
+  DEPLOY_ROOT,
+  EXAMPLE_OVERLAY,
   deployFiles,
   deployObjects,
   envExampleKeys,
@@ -30,6 +34,16 @@ import {
 } from './manifests.js';
 
 type Any = any;
+
+const VERSION = (
+  JSON.parse(readFileSync(join(DEPLOY_ROOT, '../package.json'), 'utf8')) as { version: string }
+).version;
+/** The ConfigMap of example runbooks the overlay adds. */
+const exampleRunbooks = (): Any =>
+  (readDocs(join(EXAMPLE_OVERLAY, 'runbooks-configmap.yaml')) as Any[]).find(
+    (o) => o.kind === 'ConfigMap' && o.metadata.name === 'rollbot-runbooks',
+  );
+const built = (docs: string): KubeObject[] => parseAllDocuments(docs).map((d) => d.toJS() as KubeObject);
 
 const NOT_APPLIED = ['secret.example.yaml', 'rbac-namespaced.example.yaml'];
 const deployment = (): Any => findObject('Deployment', 'rollbot');
@@ -86,18 +100,15 @@ describe('deploy/ manifests', () => {
     expect([...k.resources].sort()).toEqual(manifests);
   });
 
-  test('kubectl kustomize builds the set (no Secret: it comes from the operator)', async () => {
+  test('kubectl kustomize deploy/ builds the set: no Secret (the operator makes it), no runbooks (yours, or the overlay’s)', async () => {
     if (!hasKubectl) return warnNoKubectl();
-    const out = await run('kubectl', ['kustomize', DEPLOY]);
+    const out = await run('kubectl', ['kustomize', DEPLOY_ROOT]);
     expect(out.stderr).toBe('');
-    const kinds = parseAllDocuments(out.stdout)
-      .map((d) => (d.toJS() as KubeObject).kind)
-      .sort();
-    expect(kinds).toEqual(
+    const objects = built(out.stdout);
+    expect(objects.map((o) => o.kind).sort()).toEqual(
       [
         'ClusterRole',
         'ClusterRoleBinding',
-        'ConfigMap',
         'ConfigMap',
         'Deployment',
         'Namespace',
@@ -106,6 +117,38 @@ describe('deploy/ manifests', () => {
         'ServiceAccount',
       ].sort(),
     );
+    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual([
+      'rollbot-config',
+    ]);
+    const d = objects.find((o) => o.kind === 'Deployment') as Any;
+    expect(d.spec.template.spec.containers[0].image).toBe(`ghcr.io/acme/rollbot:${VERSION}`);
+  });
+
+  test('the overlay deploy/overlays/example-runbooks is the same set plus the example runbooks', async () => {
+    if (!hasKubectl) return warnNoKubectl();
+    const [base, overlay] = await Promise.all([
+      run('kubectl', ['kustomize', DEPLOY_ROOT]),
+      run('kubectl', ['kustomize', EXAMPLE_OVERLAY]),
+    ]);
+    expect(overlay.stderr).toBe('');
+    const added = built(overlay.stdout).filter(
+      (o) => !built(base.stdout).some((b) => b.kind === o.kind && b.metadata.name === o.metadata.name),
+    );
+    expect(added.map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([
+      ['ConfigMap', 'rollbot-runbooks', 'rollbot'],
+    ]);
+    expect(Object.keys((added[0] as Any).data).sort()).toEqual(['checkout-web.yaml', 'payments-api.yaml']);
+  });
+
+  test('the image is the one the release workflow publishes, at the version in package.json', () => {
+    const [k] = readDocs(join(DEPLOY, 'kustomization.yaml')) as Any[];
+    expect(k.images).toEqual([
+      { name: 'ghcr.io/acme/rollbot', newName: 'ghcr.io/acme/rollbot', newTag: VERSION },
+    ]);
+    expect(container().image).toBe(`ghcr.io/acme/rollbot:${VERSION}`);
+    // The workflow pushes ghcr.io/<owner>/<repository>: acme/rollbot's release is ghcr.io/acme/rollbot.
+    const workflow = readFileSync(join(DEPLOY_ROOT, '../.github/workflows/release.yml'), 'utf8');
+    expect(workflow).toContain('images: ghcr.io/${{ github.repository }}');
   });
 
   test('kubectl accepts the Deployment and Namespace against the Kubernetes simulator (client and server dry run)', async () => {
@@ -133,7 +176,7 @@ describe('deploy/ manifests', () => {
       );
       expect(server.stderr).toBe('');
       const created = JSON.parse(server.stdout);
-      expect(created.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/rollbot:0.1.0');
+      expect(created.spec.template.spec.containers[0].image).toBe(`ghcr.io/acme/rollbot:${VERSION}`);
       expect(sim.getDeploymentRaw('rollbot', 'rollbot')).toBeUndefined(); // a dry run stores nothing
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -146,7 +189,7 @@ describe('deploy/ manifests', () => {
     expect(d.spec.replicas).toBe(2);
     const c = container();
     expect(c).toMatchObject({
-      image: 'ghcr.io/acme/rollbot:0.1.0',
+      image: `ghcr.io/acme/rollbot:${VERSION}`,
       args: ['serve'],
       ports: [{ name: 'http', containerPort: 3000 }],
     });
@@ -248,10 +291,12 @@ describe('deploy/ manifests', () => {
     });
   });
 
-  test('the runbooks ConfigMap is mounted at RUNBOOKS_DIR and every runbook in it is valid', () => {
+  test('the runbooks ConfigMap is mounted at RUNBOOKS_DIR; the overlay’s examples in it are valid', () => {
     const mount = container().volumeMounts.find((m: Any) => m.mountPath === configMap()['RUNBOOKS_DIR']);
     const volume = deployment().spec.template.spec.volumes.find((v: Any) => v.name === mount.name);
-    const cm = findObject<Any>('ConfigMap', volume.configMap.name);
+    expect(volume.configMap.name).toBe('rollbot-runbooks');
+    expect(deployObjects().filter((o) => o.obj.metadata.name === 'rollbot-runbooks')).toEqual([]);
+    const cm = exampleRunbooks();
     const files = Object.entries(cm.data as Record<string, string>).map(([name, text]) => ({
       file: name,
       text,
@@ -266,7 +311,7 @@ describe('deploy/ manifests', () => {
   test('loadRunbooks reads a ConfigMap volume (kubelet symlink layout)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rollbot-cm-volume-'));
     try {
-      const data = findObject<Any>('ConfigMap', 'rollbot-runbooks').data as Record<string, string>;
+      const data = exampleRunbooks().data as Record<string, string>;
       await mkdir(join(dir, '..2025_01_01_00_00_00.000000001'));
       for (const [name, text] of Object.entries(data))
         await writeFile(join(dir, '..2025_01_01_00_00_00.000000001', name), text);

@@ -1,5 +1,5 @@
 /**
- * Reading the shipped manifests (deploy/*.yaml, slack-app-manifest*.yaml) for the deploy tests:
+ * Reading the shipped manifests (deploy/base/*.yaml, slack-app-manifest*.yaml) for the deploy tests:
  * every YAML document of a file, strictly parsed, as plain objects.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const DEPLOY = join(ROOT, 'deploy');
+/** rollbot's manifests; deploy/kustomization.yaml applies them, overlays build on them. */
+export const DEPLOY = join(ROOT, 'deploy/base');
+export const DEPLOY_ROOT = join(ROOT, 'deploy');
+export const EXAMPLE_OVERLAY = join(ROOT, 'deploy/overlays/example-runbooks');
 
 export interface KubeObject {
   apiVersion: string;
@@ -30,14 +33,14 @@ export function readDocs(path: string): unknown[] {
     });
 }
 
-/** The YAML files of deploy/, by name. */
+/** The YAML files of deploy/base/, by name. */
 export function deployFiles(): string[] {
   return readdirSync(DEPLOY)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
 }
 
-/** Every Kubernetes object in deploy/ (kustomization.yaml is not one), with the file it came from. */
+/** Every Kubernetes object in deploy/base/ (kustomization.yaml is not one), with the file it came from. */
 export function deployObjects(): { file: string; obj: KubeObject }[] {
   return deployFiles()
     .filter((f) => f !== 'kustomization.yaml')

@@ -116,7 +116,7 @@ describe('deploy RBAC: least privilege, derived from what rollbot calls', () => 
   });
 
   test('a real rollback makes only the calls the ClusterRole grants, and uses every grant', () => {
-    // Today: get/watch/patch apps/deployments and list apps/replicasets. If rollbot starts
+    // Today: get/list/watch/patch apps/deployments and list apps/replicasets. If rollbot starts
     // calling something new, grant it in rbac.yaml and rbac-namespaced.example.yaml.
     expect(observed.length).toBeGreaterThan(0);
     expect(grantsOfRules(clusterRole().rules)).toEqual(observed);

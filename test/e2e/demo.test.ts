@@ -26,7 +26,6 @@ test('`rollbot demo` tells the whole story offline, exits 0, and writes transcri
   const out = await mkdtemp(join(tmpdir(), 'rollbot-demo-'));
   const run = await rollbot(['demo', '--out', out]);
   expect(run.code).toBe(0);
-  expect(run.ms).toBeLessThan(30_000);
   // the story: alert in, proposal with the plan, approval, live progress, result, audit lines
   expect(run.out).toContain('Alertmanager fires');
   expect(run.out).toContain('Rollback proposal: payments-api');

@@ -15,6 +15,8 @@ import type { Incident } from '../../src/incidents/incident.js';
 import type { KubeGateway } from '../../src/kube/index.js';
 import { createLogger, memoryDestination } from '../../src/log/logger.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/cli/sandbox/world.js';
+import type { ScenarioTiming } from '@rollbot/sandbox/scenario';
+import { FAST_TIMING } from '../../packages/sandbox/test/kube/fixtures.js';
 import { MemoryStore, RedisStore, type Store } from '../../src/store/index.js';
 import { alertmanagerPayload } from '../../src/cli/sandbox/story/alert-payload.js';
 import { dropPrefix } from './redis.js';
@@ -27,6 +29,8 @@ export interface BotOptions {
   /** Scenario YAML text (default: the built-in scenario). */
   scenarioYaml?: string | undefined;
   stepMs?: number;
+  /** Cluster delays (default: short but non-zero, FAST_TIMING). */
+  timing?: Partial<ScenarioTiming>;
   runbooksDir?: string;
   /** Extra environment for loadConfig (e.g. LEASE_TTL). */
   env?: Record<string, string>;
@@ -67,6 +71,7 @@ export async function startBot(opts: BotOptions = {}): Promise<Bot> {
   const world = await startSandboxWorld({
     scenarioPath,
     stepMs: opts.stepMs ?? 20,
+    timing: opts.timing ?? FAST_TIMING,
     log,
     slackRateLimit: opts.slackRateLimit ?? false,
   });

@@ -27,6 +27,7 @@ import { startSlackSimulator, type SlackSimulator } from '@rollbot/sandbox/slack
 import { WebClientGateway, type SlackGateway } from '../../src/slack/gateway.js';
 import { RedisStore } from '../../src/store/index.js';
 import { dropPrefix } from './redis.js';
+import { FAST_TIMING } from '../../packages/sandbox/test/kube/fixtures.js';
 
 export const SLACK_TOKEN = 'xoxb-test-world';
 export const SLACK_SIGNING_SECRET = 'world-signing-secret';
@@ -146,6 +147,7 @@ export function connectWorld(endpoints: WorldEndpoints, opts: { logLevel?: strin
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const scenario = await loadScenario();
   scenario.cluster.stepMs = opts.stepMs ?? 20;
+  scenario.cluster.timing = { ...scenario.cluster.timing, ...FAST_TIMING };
   for (const d of scenario.cluster.deployments) {
     if (opts.progressDeadlineSeconds !== undefined) d.progressDeadlineSeconds = opts.progressDeadlineSeconds;
   }

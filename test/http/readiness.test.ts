@@ -128,7 +128,9 @@ test('`rollbot serve` with no Kubernetes config at all: it starts, /readyz says 
       const res = await fetch(`${url}/readyz`).catch(() => null);
       return res ? ((await res.json()) as { reason?: string }) : null;
     });
-    expect(ready.reason).toContain('kubernetes: no Kubernetes config: KUBECONFIG is unset');
+    expect(ready.reason).toContain(
+      'kubernetes: no Kubernetes configuration has been provided: KUBECONFIG is unset',
+    );
     const res = await fetch(`${url}/webhooks/alertmanager`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -136,7 +138,7 @@ test('`rollbot serve` with no Kubernetes config at all: it starts, /readyz says 
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { problems: string[] }).problems).toEqual([
-      expect.stringContaining('payments-api: no Kubernetes config'),
+      expect.stringContaining('payments-api: no Kubernetes configuration has been provided'),
     ]);
   } finally {
     child.kill('SIGTERM');

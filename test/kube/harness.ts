@@ -7,7 +7,7 @@ import { KubeGateway } from '../../src/kube/index.js';
 import { startKubeSimulator, type KubeSimulator } from '@rollbot/sandbox/kube';
 import { loadScenario, parseScenario } from '@rollbot/sandbox/scenario';
 import type { Scenario } from '@rollbot/sandbox/scenario';
-import { kubectlFor, type KubectlResult } from '../../packages/sandbox/test/kube/fixtures.js';
+import { FAST_TIMING, kubectlFor, type KubectlResult } from '../../packages/sandbox/test/kube/fixtures.js';
 
 export const NS = 'payments';
 export const NAME = 'payments-api';
@@ -28,6 +28,7 @@ export async function defaultScenario(
 ): Promise<Scenario> {
   const s = await loadScenario();
   s.cluster.stepMs = 20;
+  s.cluster.timing = { ...s.cluster.timing, ...FAST_TIMING };
   const d = s.cluster.deployments.find((x) => x.name === NAME)!;
   tweak(d, s);
   return s;
@@ -38,7 +39,11 @@ export function scenarioFromYaml(yaml: string): Scenario {
 }
 
 export async function startWorld(scenario?: Scenario): Promise<World> {
-  const sim = await startKubeSimulator({ scenario: scenario ?? (await defaultScenario()), stepMs: 20 });
+  const sim = await startKubeSimulator({
+    scenario: scenario ?? (await defaultScenario()),
+    stepMs: 20,
+    timing: FAST_TIMING,
+  });
   const gw = KubeGateway.fromOptions({ kubeconfigYaml: sim.kubeconfigYaml() });
   return { sim, gw, close: () => sim.close() };
 }

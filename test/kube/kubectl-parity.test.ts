@@ -57,7 +57,8 @@ maybe('rollbot undo sends the PATCH kubectl sends', () => {
       value: expect.stringMatching(/^\d+$/),
     });
     expect(ours.slice(1)).toEqual(theirs);
-    // And the two clusters end in the same place.
+    // And the two clusters end in the same place, once their controllers have synced.
+    await Promise.all([viaKubectl.sim.waitForIdle(), viaRollbot.sim.waitForIdle()]);
     const a = viaKubectl.sim.getDeploymentRaw(NS, NAME)!;
     const b = viaRollbot.sim.getDeploymentRaw(NS, NAME)!;
     expect(b.spec.template).toEqual(a.spec.template);

@@ -32,10 +32,16 @@ describe('waitRollout', () => {
       fieldSelector: 'metadata.name=payments-api',
       resourceVersion: expect.stringMatching(/^\d+$/),
     });
-    // No polling: one read to start, the rest arrives on the watch.
+    // No polling: one list to start (as kubectl's informer), the rest arrives on the watch, which
+    // starts from the list's resourceVersion.
+    const reads = w.sim.requests.filter(
+      (q) => q.method === 'GET' && q.path.endsWith('/deployments') && q.query['watch'] !== 'true',
+    );
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.query).toMatchObject({ fieldSelector: 'metadata.name=payments-api' });
     expect(
       w.sim.requests.filter((q) => q.method === 'GET' && q.path.endsWith('/deployments/payments-api')),
-    ).toHaveLength(1);
+    ).toHaveLength(0);
   });
 
   test('a finished rollout answers at once', async () => {

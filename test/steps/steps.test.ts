@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 const ERROR_RATIO =
-  'sum(rate(http_requests_total{service="payments-api",code=~"5.."}[5m])) / sum(rate(http_requests_total{service="payments-api"}[5m]))';
+  'sum(rate(http_requests_total{service="payments-api",code=~"5.."}[1m])) / sum(rate(http_requests_total{service="payments-api"}[1m]))';
 
 test('interpolate fills placeholders and refuses unknown ones or unset env variables', async () => {
   const incident = await world.approvedIncident({ id: 'inc-interp-1', service: 'payments-api' });

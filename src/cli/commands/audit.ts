@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { AuditLog, exportRecords, type ExportFormat } from '../../audit/index.js';
 import { parseDuration } from '../../runbooks/duration.js';
 import { type Env, type RedisCliOptions, withRedisOptions, withStore } from '../redis-options.js';
+import { examples } from '../help.js';
 
 export function register(program: Command, env: Env): void {
   const withAuditLog = (
@@ -25,7 +26,17 @@ export function register(program: Command, env: Env): void {
       .option('--service <name>', 'only this service')
       .option('--incident <id>', 'only this incident')
       .option('--format <format>', 'jsonl or csv', 'jsonl')
-      .option('--out <file>', 'write to this file'),
+      .option('--out <file>', 'write to this file')
+      .addHelpText(
+        'after',
+        examples([
+          [
+            'rollbot audit export --since 2026-11-01T00:00:00Z --format csv --out audit.csv',
+            'a month as CSV',
+          ],
+          ['rollbot audit export --incident inc-20261123-05a7f3', 'one incident as JSON Lines'],
+        ]),
+      ),
   ).action(
     async (
       opts: RedisCliOptions & {
@@ -64,6 +75,13 @@ export function register(program: Command, env: Env): void {
       .command('verify')
       .description(
         'recompute every hash and link; exit 1 and name the first bad entry if the log was tampered with',
+      )
+      .addHelpText(
+        'after',
+        examples([
+          ['rollbot audit verify', 'the log under REDIS_URL / REDIS_KEY_PREFIX'],
+          ['rollbot audit verify --redis-url redis://redis:6379/0 --prefix rollbot:', 'another Redis'],
+        ]),
       ),
   ).action(async (opts: RedisCliOptions) => {
     await withAuditLog(opts, async (log, target) => {
@@ -93,7 +111,17 @@ export function register(program: Command, env: Env): void {
       .command('trim')
       .description('remove old records after recording a checkpoint (verify keeps working)')
       .option('--older-than <duration>', 'remove records older than this, e.g. 90d')
-      .option('--keep-last <n>', 'always keep this many newest records'),
+      .option('--keep-last <n>', 'always keep this many newest records')
+      .addHelpText(
+        'after',
+        examples([
+          [
+            'rollbot audit trim --older-than 90d',
+            'drop records older than 90 days (a checkpoint keeps verify working)',
+          ],
+          ['rollbot audit trim --older-than 30d --keep-last 1000', 'but never the newest 1,000'],
+        ]),
+      ),
   ).action(async (opts: RedisCliOptions & { olderThan?: string; keepLast?: string }) => {
     await withAuditLog(opts, async (log) => {
       const olderThan = opts.olderThan === undefined ? undefined : parseDuration(opts.olderThan);

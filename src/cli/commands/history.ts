@@ -5,14 +5,13 @@
 import type { Command } from 'commander';
 import type { KubeGatewayApi } from '../../kube/index.js';
 import {
+  deploymentCommand,
+  exitWith,
   gatewayFor,
   type KubeCliOptions,
-  parseTarget,
-  reportFailure,
+  onTarget,
   stdout,
-  withKubeOptions,
   type Write,
-  exitWith,
 } from '../kube-target.js';
 
 export async function runHistory(
@@ -21,8 +20,7 @@ export async function runHistory(
   write: Write = stdout,
   writeErr?: Write,
 ): Promise<number> {
-  try {
-    const { namespace, name } = parseTarget(target);
+  return onTarget(target, writeErr, async ({ namespace, name }) => {
     const entries = await gateway.history(namespace, name);
     write(`deployment.apps/${name}`);
     const rows = [
@@ -32,17 +30,17 @@ export async function runHistory(
     const w0 = Math.max(...rows.map((r) => r[0]!.length)) + 2;
     const w1 = Math.max(...rows.map((r) => r[1]!.length)) + 2;
     for (const r of rows) write(`${r[0]!.padEnd(w0)}${r[1]!.padEnd(w1)}${r[2]}`.trimEnd());
-    return 0;
-  } catch (err) {
-    return reportFailure(err, writeErr);
-  }
+  });
 }
 
 export function register(program: Command): void {
-  withKubeOptions(
-    program
-      .command('history')
-      .description('list the revisions of a Deployment (kubectl rollout history) with their images')
-      .argument('<namespace/deployment>', 'the Deployment, e.g. payments/payments-api'),
+  deploymentCommand(
+    program,
+    'history',
+    'list the revisions of a Deployment (kubectl rollout history) with their images',
+    [
+      ['rollbot history payments/payments-api', 'revisions, change causes and images'],
+      ['rollbot history payments/payments-api --context prod', 'in another kubeconfig context'],
+    ],
   ).action((target: string, opts: KubeCliOptions) => exitWith(() => runHistory(gatewayFor(opts), target)));
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { renderRunbookJsonSchema } from '../../runbooks/json-schema.js';
 import { formatLintError, loadRunbooks } from '../../runbooks/load.js';
+import { examples } from '../help.js';
 
 /** Lints `dir`, writing report lines through `write`; returns the number of errors. */
 export async function lintRunbooksDir(dir: string, write: (line: string) => void): Promise<number> {
@@ -31,6 +32,13 @@ export function register(program: Command): void {
     .command('lint')
     .description('validate runbooks: schema, matchers, durations, duplicate services; exit 1 on any error')
     .argument('[dir]', 'directory of runbook YAML files', 'runbooks')
+    .addHelpText(
+      'after',
+      examples([
+        ['rollbot runbooks lint', 'every runbooks/*.yaml'],
+        ['rollbot runbooks lint deploy/my-runbooks', 'another directory'],
+      ]),
+    )
     .action(async (dir: string) => {
       const errors = await lintRunbooksDir(dir, (line) => process.stdout.write(`${line}\n`));
       if (errors > 0) process.exitCode = 1;
@@ -38,6 +46,10 @@ export function register(program: Command): void {
   runbooks
     .command('schema')
     .description('print the runbook JSON Schema (editor completion: yaml-language-server)')
+    .addHelpText(
+      'after',
+      examples([['rollbot runbooks schema > runbooks/runbook.schema.json', 'for editor completion']]),
+    )
     .action(() => {
       process.stdout.write(renderRunbookJsonSchema());
     });

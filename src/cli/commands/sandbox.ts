@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withSandbox } from '../load-sandbox.js';
 import type { Env } from '../redis-options.js';
+import { examples } from '../help.js';
 
 interface SandboxOptions {
   scenario?: string;
@@ -15,10 +16,20 @@ export function register(program: Command, env: Env): void {
     .description(
       'run the offline world (Kubernetes, Prometheus, Slack, GitHub simulators) with the bot wired to it, and the sandbox console: a web page to fire alerts, act as users and watch the rollback',
     )
-    .option('--scenario <file>', 'sandbox scenario YAML (default: the built-in one)')
+    .option(
+      '--scenario <name|file>',
+      'sandbox scenario: a built-in name (default, stuck-rollout) or a YAML file (default: default)',
+    )
     .option('--port <n>', 'port of the sandbox console (0 = any free port)', '8080')
     .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
     .option('--log-dir <dir>', 'where to write rollbot.log', '.rollbot/sandbox')
+    .addHelpText(
+      'after',
+      examples([
+        ['rollbot sandbox', 'the console on http://127.0.0.1:8080'],
+        ['rollbot sandbox --port 0', 'any free port (printed)'],
+      ]),
+    )
     .action(async (opts: SandboxOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {

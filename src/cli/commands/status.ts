@@ -6,14 +6,13 @@ import type { Command } from 'commander';
 import type { KubeGatewayApi } from '../../kube/index.js';
 import { parseDuration } from '../../runbooks/duration.js';
 import {
+  deploymentCommand,
+  exitWith,
   gatewayFor,
   type KubeCliOptions,
-  parseTarget,
-  reportFailure,
+  onTarget,
   stdout,
-  withKubeOptions,
   type Write,
-  exitWith,
 } from '../kube-target.js';
 
 export interface StatusCliOptions extends KubeCliOptions {
@@ -30,8 +29,7 @@ export async function runStatus(
   writeErr?: Write,
   signal?: AbortSignal,
 ): Promise<number> {
-  try {
-    const { namespace, name } = parseTarget(target);
+  return onTarget(target, writeErr, async ({ namespace, name }) => {
     const ms = parseDuration(opts.timeout ?? '5m');
     const result = await gateway.waitRollout(namespace, name, {
       timeoutMs: ms === 0 ? NO_TIMEOUT_MS : ms,
@@ -40,27 +38,23 @@ export async function runStatus(
       failIfFirstReadFails: true,
     });
     write(result.message);
-    return 0;
-  } catch (err) {
-    return reportFailure(err, writeErr);
-  }
+  });
 }
 
 export function register(program: Command): void {
-  withKubeOptions(
-    program
-      .command('status')
-      .description('wait for a Deployment rollout to finish (kubectl rollout status)')
-      .argument('<namespace/deployment>', 'the Deployment, e.g. payments/payments-api')
-      .option('--timeout <duration>', 'how long to wait, e.g. 30s, 5m; 0 waits forever', '5m'),
-  ).action(async (target: string, opts: StatusCliOptions) => {
-    const ctrl = new AbortController();
-    const stop = (): void => ctrl.abort();
-    process.once('SIGINT', stop);
-    try {
-      await exitWith(() => runStatus(gatewayFor(opts), target, opts, stdout, undefined, ctrl.signal));
-    } finally {
-      process.off('SIGINT', stop);
-    }
-  });
+  deploymentCommand(program, 'status', 'wait for a Deployment rollout to finish (kubectl rollout status)', [
+    ['rollbot status payments/payments-api', 'wait up to 5 minutes; exit 1 if it fails'],
+    ['rollbot status payments/payments-api --timeout 0', 'wait as long as it takes'],
+  ])
+    .option('--timeout <duration>', 'how long to wait, e.g. 30s, 5m; 0 waits forever', '5m')
+    .action(async (target: string, opts: StatusCliOptions) => {
+      const ctrl = new AbortController();
+      const stop = (): void => ctrl.abort();
+      process.once('SIGINT', stop);
+      try {
+        await exitWith(() => runStatus(gatewayFor(opts), target, opts, stdout, undefined, ctrl.signal));
+      } finally {
+        process.off('SIGINT', stop);
+      }
+    });
 }

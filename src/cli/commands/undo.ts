@@ -6,14 +6,13 @@ import type { Command } from 'commander';
 import { RollbotError } from '../../core/errors.js';
 import type { KubeGatewayApi } from '../../kube/index.js';
 import {
+  deploymentCommand,
+  exitWith,
   gatewayFor,
   type KubeCliOptions,
-  parseTarget,
-  reportFailure,
+  onTarget,
   stdout,
-  withKubeOptions,
   type Write,
-  exitWith,
 } from '../kube-target.js';
 
 export interface UndoCliOptions extends KubeCliOptions {
@@ -39,8 +38,7 @@ export async function runUndo(
   write: Write = stdout,
   writeErr?: Write,
 ): Promise<number> {
-  try {
-    const { namespace, name } = parseTarget(target);
+  return onTarget(target, writeErr, async ({ namespace, name }) => {
     const toRevision = parseRevision(opts.toRevision);
     if (toRevision !== undefined && opts.toImageTag !== undefined) {
       throw new RollbotError('bad_input', '--to-revision and --to-image-tag cannot be combined', {
@@ -56,20 +54,33 @@ export async function runUndo(
     }
     const result = await gateway.rolloutUndo(plan, { dryRun: opts.dryRun === true });
     write(result.message);
-    return 0;
-  } catch (err) {
-    return reportFailure(err, writeErr);
-  }
+  });
 }
 
 export function register(program: Command): void {
-  withKubeOptions(
-    program
-      .command('undo')
-      .description('roll a Deployment back (kubectl rollout undo), refusing if it changed meanwhile')
-      .argument('<namespace/deployment>', 'the Deployment, e.g. payments/payments-api')
-      .option('--to-revision <n>', 'revision to roll back to (default: the previous one)')
-      .option('--to-image-tag <tag>', 'roll back to the newest revision running this image tag')
-      .option('--dry-run', 'server-side dry run: validate, change nothing'),
-  ).action((target: string, opts: UndoCliOptions) => exitWith(() => runUndo(gatewayFor(opts), target, opts)));
+  deploymentCommand(
+    program,
+    'undo',
+    'roll a Deployment back (kubectl rollout undo), refusing if it changed meanwhile',
+    [
+      [
+        'rollbot undo payments/payments-api --dry-run',
+        'show the plan; the server validates, nothing changes',
+      ],
+      [
+        'rollbot undo payments/payments-api --to-revision 2',
+        'roll back to revision 2 (see `rollbot history`)',
+      ],
+      [
+        'KUBECONFIG=~/.kube/prod rollbot undo payments/payments-api',
+        'to the previous revision, on another cluster',
+      ],
+    ],
+  )
+    .option('--to-revision <n>', 'revision to roll back to (default: the previous one)')
+    .option('--to-image-tag <tag>', 'roll back to the newest revision running this image tag')
+    .option('--dry-run', 'server-side dry run: validate, change nothing')
+    .action((target: string, opts: UndoCliOptions) =>
+      exitWith(() => runUndo(gatewayFor(opts), target, opts)),
+    );
 }

@@ -8,7 +8,7 @@ import { type GitOpsController, startGitOpsController } from '@rollbot/sandbox/g
 import { type KubeSimulator, startKubeSimulator } from '@rollbot/sandbox/kube';
 import { type PrometheusSimulator, startPrometheusSimulator } from '@rollbot/sandbox/prometheus';
 import { SandboxError } from '@rollbot/sandbox/errors';
-import { type Scenario, loadScenario } from '@rollbot/sandbox/scenario';
+import { type Scenario, type ScenarioTiming, loadScenario } from '@rollbot/sandbox/scenario';
 import { type SlackSimulator, startSlackSimulator } from '@rollbot/sandbox/slack';
 import type { Config } from '../../config/index.js';
 import { RollbotError } from '../../core/errors.js';
@@ -46,6 +46,8 @@ export interface SandboxWorld {
 export interface SandboxOptions {
   scenarioPath?: string | undefined;
   stepMs?: number | undefined;
+  /** Overrides the scenario's cluster timing (tests shorten the delays; the sandbox keeps them). */
+  timing?: Partial<ScenarioTiming> | undefined;
   log: Logger;
   /** Where to write the kubeconfig (default: a new temp dir). */
   kubeconfigDir?: string | undefined;
@@ -108,6 +110,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
   const kubeSim = await startKubeSimulator({
     scenario,
     ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
+    ...(opts.timing !== undefined ? { timing: opts.timing } : {}),
   });
   const prometheus = await startPrometheusSimulator({ scenario, kube: kubeSim });
   const slackSim = await startSlackSimulator({

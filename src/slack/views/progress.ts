@@ -68,8 +68,9 @@ export function progressView(incident: Incident, opts: { now: number }): View {
   const target = plan.target ? revisionLabel(plan.target) : 'no target';
   const planLine = `\`${esc(deploymentRef(incident), 300)}\`: ${esc(revisionLabel(plan.current), 100)} → ${esc(target, 100)}`;
   const approved = approvedLine(incident, opts.now);
-  blocks.push(section([planLine, approved].filter(Boolean).join('\n')));
-  text.push(planLine, approved);
+  const alert = alertLine(incident, opts.now);
+  blocks.push(section([planLine, approved, alert].filter(Boolean).join('\n')));
+  text.push(planLine, approved, alert);
 
   const banner = finalBanner(incident, opts.now);
   if (banner) {
@@ -123,6 +124,16 @@ export function progressView(incident: Incident, opts: { now: number }): View {
   );
   blocks.push(context(...footer));
   return { text: fallback(text), blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+/** The alert behind the rollback, still firing or resolved: Alertmanager's resolve shows up here. */
+function alertLine(incident: Incident, now: number): string {
+  const alerts = incident.alerts;
+  if (!alerts) return '';
+  const what = `Alert: ${esc(firstLine(alerts.summary), 300)}`;
+  return alerts.resolvedAt !== undefined
+    ? `${what} — :white_check_mark: resolved at ${formatUtc(alerts.resolvedAt, { now })}`
+    : `${what} — ${alerts.firing} firing`;
 }
 
 function approvedLine(incident: Incident, now: number): string {

@@ -18,6 +18,8 @@ export interface PrometheusOptions {
   alertmanager?: string;
   scrapeInterval?: string;
   evaluationInterval?: string;
+  /** Listen here (e.g. a port chosen earlier, so the bot's PROMETHEUS_URL is known first). */
+  port?: number;
 }
 
 export interface Sample {
@@ -39,7 +41,7 @@ export interface RunningPrometheus {
 
 export async function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus> {
   const dir = await tempDir('prometheus');
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const config = {
     global: {
       scrape_interval: opts.scrapeInterval ?? '1s',

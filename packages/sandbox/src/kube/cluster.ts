@@ -1,8 +1,11 @@
 /**
  * The simulated cluster: the object store plus the control loops that act on it (Deployment
  * controller, ReplicaSet controller, a kubelet that starts pods one `stepMs` after they are
- * created, garbage collection). Loops run to a fixed point after every change, as real
- * controllers react within milliseconds; only pod start-up and deadlines take time.
+ * created, garbage collection). Each change schedules one pass of every loop `controllerDelay`
+ * later, and a pass that changed something schedules the next: clients see the states between
+ * (a new generation observed while the Progressing condition is still the old one, pods Running
+ * but not Ready, old pods Terminating), as on a real cluster. With `controllerDelay: 0` the loops
+ * run to a fixed point at once (tests that do not depend on the intermediate states).
  */
 import { syncDeployments } from './deployment-controller.js';
 import { collectGarbage, reconcileReplicaSets, reevaluatePods } from './pods.js';
@@ -18,16 +21,36 @@ export interface ClusterLog {
   warn?(obj: object, msg?: string): void;
 }
 
+export interface ClusterTiming {
+  controllerDelayMs: number;
+  podReadyDelayMs: number;
+  terminationGraceMs: number;
+  watchCacheWindowMs: number;
+  bookmarkIntervalMs: number;
+}
+
+export const NO_DELAYS: ClusterTiming = {
+  controllerDelayMs: 0,
+  podReadyDelayMs: 0,
+  terminationGraceMs: 0,
+  watchCacheWindowMs: 75_000,
+  bookmarkIntervalMs: 60_000,
+};
+
 export interface ClusterOptions {
   stepMs: number;
+  timing?: ClusterTiming;
   badImages?: string[];
   unreadyImages?: string[];
   log?: ClusterLog;
 }
 
 export class Cluster {
-  readonly store = new ObjectStore();
+  readonly store: ObjectStore;
   stepMs: number;
+  readonly timing: ClusterTiming;
+  /** While seeding: pods start at once and loops run only when `runNow` is called. */
+  seeding = false;
   readonly log: ClusterLog;
   private readonly images = new Map<string, ImageState>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -41,6 +64,8 @@ export class Cluster {
 
   constructor(opts: ClusterOptions) {
     this.stepMs = opts.stepMs;
+    this.timing = opts.timing ?? NO_DELAYS;
+    this.store = new ObjectStore(() => this.now(), this.timing.watchCacheWindowMs);
     this.log = opts.log ?? {};
     for (const image of opts.badImages ?? []) this.images.set(image, 'bad');
     for (const image of opts.unreadyImages ?? []) this.images.set(image, 'unready');
@@ -90,25 +115,30 @@ export class Cluster {
     this.deadlineTimers.set(key, timer);
   }
 
-  /** Runs the control loops soon (coalesced). */
+  /** Runs one pass of the control loops `controllerDelay` from now (coalesced). */
   schedule(): void {
-    if (this.scheduled || this.closed) return;
+    if (this.scheduled || this.closed || this.seeding) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.scheduled = false;
-      this.runNow();
-    });
+      if (this.timing.controllerDelayMs === 0) this.runNow();
+      else if (this.runNow(1)) this.schedule();
+    };
+    if (this.timing.controllerDelayMs === 0) setImmediate(run);
+    else this.later(this.timing.controllerDelayMs, run);
   }
 
-  /** Runs the control loops to a fixed point synchronously. */
-  runNow(): void {
-    if (this.running || this.closed) return;
+  /** Runs the control loops synchronously, up to `passes` times or until nothing changes. */
+  runNow(passes = 100): boolean {
+    if (this.running || this.closed) return false;
     this.running = true;
+    let any = false;
     try {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < passes; i++) {
         let changed = collectGarbage(this);
         changed = reconcileReplicaSets(this) || changed;
         changed = syncDeployments(this) || changed;
+        any ||= changed;
         if (!changed) break;
       }
       for (const d of this.store.peek('deployments')) {
@@ -120,6 +150,7 @@ export class Cluster {
     } finally {
       this.running = false;
     }
+    return any;
   }
 
   /** True when no rollout is in progress: every Deployment is complete, paused or past its deadline. */
@@ -127,13 +158,16 @@ export class Cluster {
     if (this.scheduled || this.running) return false;
     for (const d of this.store.peek('deployments')) {
       if (d.spec.paused) continue;
+      if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) return false;
       const progressing = d.status?.conditions?.find((c: { type: string }) => c.type === 'Progressing');
       if (progressing?.reason === 'ProgressDeadlineExceeded') continue;
       if (!deploymentComplete(d, d.status ?? {})) return false;
       if ((d.status?.replicas ?? 0) !== d.spec.replicas) return false;
     }
-    // Pods still starting mean a ReplicaSet has not settled either.
-    for (const pod of this.store.peek('pods')) if (!this.podStarts.has(pod.metadata.uid!)) return false;
+    // Pods still starting or terminating mean a ReplicaSet has not settled either.
+    for (const pod of this.store.peek('pods')) {
+      if (!this.podStarts.has(pod.metadata.uid!) || pod.metadata.deletionTimestamp) return false;
+    }
     return true;
   }
 

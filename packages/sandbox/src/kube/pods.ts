@@ -1,7 +1,9 @@
 /**
- * The ReplicaSet controller (pods up/down to `spec.replicas`, status counters), a kubelet that
- * starts a pod `stepMs` after creation and reports it Ready unless its image is marked unready,
- * and background garbage collection of objects whose controller owner is gone.
+ * The ReplicaSet controller (pods up/down to `spec.replicas`, status counters over active pods),
+ * a kubelet that starts a pod `stepMs` after creation and reports it Ready `podReadyDelay` later
+ * unless its image is marked unready, graceful termination (a scaled-away pod is Terminating for
+ * `terminationGrace`, no longer counted by its ReplicaSet, then gone), and background garbage
+ * collection of objects whose controller owner is gone.
  */
 import type { Cluster } from './cluster.js';
 import {
@@ -17,6 +19,11 @@ import {
 
 function containerImages(pod: KubeObject): string[] {
   return ((pod.spec?.containers ?? []) as { image: string }[]).map((c) => c.image);
+}
+
+/** controller.IsPodActive: not terminating (and not finished). */
+export function podActive(pod: KubeObject): boolean {
+  return !pod.metadata.deletionTimestamp;
 }
 
 export function podReady(pod: KubeObject): boolean {
@@ -72,7 +79,8 @@ function newPod(c: Cluster, rs: KubeObject): KubeObject {
 
 /** The status a started pod reports, given how its images behave now. */
 function runningStatus(c: Cluster, pod: KubeObject, startedMs: number): Record<string, unknown> {
-  const ready = containerImages(pod).every((image) => c.imageState(image) !== 'unready');
+  const probed = c.now() >= startedMs + c.timing.podReadyDelayMs;
+  const ready = probed && containerImages(pod).every((image) => c.imageState(image) !== 'unready');
   const started = rfc3339(startedMs);
   const previous = (pod.status?.conditions ?? []) as {
     type: string;
@@ -116,29 +124,37 @@ function runningStatus(c: Cluster, pod: KubeObject, startedMs: number): Record<s
 function startPod(c: Cluster, namespace: string, name: string, uid: string): void {
   const pod = c.store.get('pods', namespace, name);
   if (!pod || pod.metadata.uid !== uid) return;
-  const startedMs = c.now();
+  // Seeded pods have been running a while: their readiness probe has passed already.
+  const startedMs = c.seeding ? c.now() - c.timing.podReadyDelayMs : c.now();
   c.podStarts.set(uid, startedMs);
   pod.status = { ...pod.status, ...runningStatus(c, pod, startedMs) };
   c.store.update('pods', pod);
   c.schedule();
+  // The readiness probe's first success (kubelet prober): the pod turns Ready then.
+  if (c.timing.podReadyDelayMs > 0 && !c.seeding) c.later(c.timing.podReadyDelayMs, () => reevaluatePods(c));
 }
 
 /** Creates a pod for a ReplicaSet; `startNow` is for seeding a world that is already running. */
 export function createPod(c: Cluster, rs: KubeObject, startNow = false): void {
   const pod = c.store.create('pods', newPod(c, rs), c.now());
   const { namespace, name, uid } = pod.metadata as { namespace: string; name: string; uid: string };
-  if (startNow) startPod(c, namespace, name, uid);
+  if (startNow || c.seeding) startPod(c, namespace, name, uid);
   else c.later(c.stepMs, () => startPod(c, namespace, name, uid));
 }
 
 /** After an image is re-marked, started pods running it report their new readiness. */
 export function reevaluatePods(c: Cluster): void {
+  let changed = false;
   for (const pod of c.store.list('pods')) {
     const startedMs = c.podStarts.get(pod.metadata.uid!);
-    if (startedMs === undefined) continue;
+    if (startedMs === undefined || pod.metadata.deletionTimestamp) continue;
     const status = { ...pod.status, ...runningStatus(c, pod, startedMs) };
-    if (!deepEqual(status, pod.status)) c.store.update('pods', { ...pod, status });
+    if (!deepEqual(status, pod.status)) {
+      c.store.update('pods', { ...pod, status });
+      changed = true;
+    }
   }
+  if (changed) c.schedule();
 }
 
 /** controller.ActivePods ordering for scale-down: not started, then not ready, then newest. */
@@ -153,25 +169,49 @@ function deletePod(c: Cluster, pod: KubeObject): void {
   c.podStarts.delete(pod.metadata.uid!);
 }
 
+/**
+ * Graceful deletion: the pod gets deletionTimestamp (now + its grace period, as the apiserver
+ * sets it) and stays, Terminating, until its app has shut down (`terminationGrace`), then goes.
+ */
+export function terminatePod(c: Cluster, pod: KubeObject): void {
+  const graceMs = c.timing.terminationGraceMs;
+  if (graceMs === 0 || c.seeding || !c.podStarts.has(pod.metadata.uid!)) return deletePod(c, pod);
+  const seconds = (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30;
+  const copy = clone(pod);
+  copy.metadata.deletionTimestamp = rfc3339(c.now() + seconds * 1000);
+  copy.metadata.deletionGracePeriodSeconds = seconds;
+  c.store.update('pods', copy);
+  const { namespace, name, uid } = copy.metadata as { namespace: string; name: string; uid: string };
+  c.later(Math.min(graceMs, seconds * 1000), () => {
+    const now = c.store.get('pods', namespace, name);
+    if (now?.metadata.uid !== uid) return;
+    deletePod(c, now);
+    c.schedule();
+  });
+}
+
 export function reconcileReplicaSets(c: Cluster): boolean {
   let changed = false;
   const allPods = c.store.list('pods');
   for (const rs of c.store.list('replicasets')) {
-    let pods = allPods.filter((p) => p.metadata.namespace === rs.metadata.namespace && isOwnedBy(p, rs));
+    const active = (list: KubeObject[]) => list.filter(podActive);
+    let pods = active(
+      allPods.filter((p) => p.metadata.namespace === rs.metadata.namespace && isOwnedBy(p, rs)),
+    );
     const want = (rs.spec?.replicas as number | undefined) ?? 0;
     if (pods.length < want) {
       for (let i = pods.length; i < want; i++) createPod(c, rs);
       changed = true;
-      pods = c.store.listControlledBy('pods', rs.metadata.namespace, rs.metadata.uid);
+      pods = active(c.store.listControlledBy('pods', rs.metadata.namespace, rs.metadata.uid));
     } else if (pods.length > want) {
       const ranked = [...pods].sort((a, b) => {
         const ra = deletionRank(c, a);
         const rb = deletionRank(c, b);
         return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2];
       });
-      for (const pod of ranked.slice(0, pods.length - want)) deletePod(c, pod);
+      for (const pod of ranked.slice(0, pods.length - want)) terminatePod(c, pod);
       changed = true;
-      pods = c.store.listControlledBy('pods', rs.metadata.namespace, rs.metadata.uid);
+      pods = active(c.store.listControlledBy('pods', rs.metadata.namespace, rs.metadata.uid));
     }
     const minReadyMs = ((rs.spec?.minReadySeconds as number | undefined) ?? 0) * 1000;
     const ready = pods.filter(podReady);

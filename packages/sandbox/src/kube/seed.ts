@@ -2,7 +2,10 @@
  * Builds the starting cluster from a scenario: namespaces, and per Deployment one ReplicaSet per
  * `history` entry in order (revisions 1…N, as N successive deploys would have left them), the
  * last one fully rolled out with Ready pods, older ones scaled to 0, history pruned to
- * revisionHistoryLimit. A repeated image re-uses its ReplicaSet, as a rollback would.
+ * revisionHistoryLimit. A repeated image re-uses its ReplicaSet, as a rollback would. With
+ * `lastRollout: stuck` the last revision is then rolled out by the controller itself, as far as
+ * the strategy lets unready pods go, and its Progressing condition is set to what the controller
+ * writes at the deadline (ProgressDeadlineExceeded).
  */
 import type { Scenario, ScenarioDeployment } from '../scenario/schema.js';
 import type { Cluster } from './cluster.js';
@@ -17,6 +20,8 @@ import {
   REVISION,
   type KubeObject,
 } from './objects.js';
+import { SandboxError } from '../errors.js';
+import { newCondition, REASONS, removeCondition, setCondition } from './conditions.js';
 import { createPod } from './pods.js';
 import { maxSurge } from './rolling.js';
 
@@ -52,8 +57,15 @@ function podLabels(sd: ScenarioDeployment): Record<string, string> {
 
 function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
   const now = c.now();
-  const n = sd.history.length;
-  const last = sd.history[n - 1]!;
+  const history = sd.lastRollout === 'stuck' ? sd.history.slice(0, -1) : sd.history;
+  if (history.length === 0)
+    throw new SandboxError(
+      'bad_scenario',
+      `deployment ${sd.namespace}/${sd.name}: lastRollout: stuck needs at least two history entries`,
+      { hint: 'add the revision that ran before the stuck one' },
+    );
+  const n = history.length;
+  const last = history[n - 1]!;
   const annotations: Record<string, string> = { ...sd.metadata?.annotations, [REVISION]: String(n) };
   if (last.changeCause) annotations[CHANGE_CAUSE] = last.changeCause;
   const d: KubeObject = {
@@ -73,6 +85,7 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
       template: templateFor(sd, last.image),
       revisionHistoryLimit: sd.revisionHistoryLimit,
       progressDeadlineSeconds: sd.progressDeadlineSeconds,
+      ...(sd.strategy ? { strategy: clone(sd.strategy) } : {}),
     },
   };
   defaultDeployment(d);
@@ -80,7 +93,7 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
 
   // One ReplicaSet per distinct template; a repeated image is a rollback to the earlier one.
   const byHash = new Map<string, KubeObject>();
-  sd.history.forEach((entry, i) => {
+  history.forEach((entry, i) => {
     const template = templateFor(sd, entry.image);
     const hash = computeTemplateHash(template);
     // The controller copies the Deployment's own annotations onto its ReplicaSets (sync.go), so a
@@ -132,11 +145,44 @@ function seedDeployment(c: Cluster, sd: ScenarioDeployment): void {
   }
 }
 
+/** The deploy of the stuck revision, then the controller's own rollout of it, then its deadline. */
+function seedStuckRollout(c: Cluster, sd: ScenarioDeployment): void {
+  const last = sd.history[sd.history.length - 1]!;
+  const d = c.store.get('deployments', sd.namespace, sd.name)!;
+  d.spec.template = templateFor(sd, last.image);
+  d.metadata.annotations ??= {};
+  if (last.changeCause) d.metadata.annotations[CHANGE_CAUSE] = last.changeCause;
+  else delete d.metadata.annotations[CHANGE_CAUSE];
+  d.metadata.generation = (d.metadata.generation ?? 1) + 1;
+  c.store.update('deployments', d);
+  c.runNow();
+  const rolled = c.store.get('deployments', sd.namespace, sd.name)!;
+  const newRS = c.store
+    .listControlledBy('replicasets', sd.namespace, rolled.metadata.uid)
+    .find((rs) => rs.metadata.annotations?.[REVISION] === rolled.metadata.annotations?.[REVISION]);
+  // The deadline passed a minute ago: lastUpdateTime is when the controller noticed.
+  const at = c.now() - 60_000;
+  const what = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${sd.name}"`;
+  rolled.status ??= {};
+  removeCondition(rolled.status, 'Progressing');
+  setCondition(
+    rolled.status,
+    newCondition('Progressing', 'False', REASONS.timedOut, `${what} has timed out progressing.`, at),
+  );
+  c.store.update('deployments', rolled);
+}
+
 /** Fills an empty cluster from the scenario and runs the controllers once so status is settled. */
 export function seedCluster(c: Cluster, scenario: Scenario): void {
-  const namespaces = new Set<string>(['default', ...scenario.cluster.namespaces]);
-  for (const sd of scenario.cluster.deployments) namespaces.add(sd.namespace);
-  for (const ns of [...namespaces].sort()) c.store.create('namespaces', namespaceObject(ns));
-  for (const sd of scenario.cluster.deployments) seedDeployment(c, sd);
-  c.runNow();
+  c.seeding = true;
+  try {
+    const namespaces = new Set<string>(['default', ...scenario.cluster.namespaces]);
+    for (const sd of scenario.cluster.deployments) namespaces.add(sd.namespace);
+    for (const ns of [...namespaces].sort()) c.store.create('namespaces', namespaceObject(ns));
+    for (const sd of scenario.cluster.deployments) seedDeployment(c, sd);
+    c.runNow();
+    for (const sd of scenario.cluster.deployments) if (sd.lastRollout === 'stuck') seedStuckRollout(c, sd);
+  } finally {
+    c.seeding = false;
+  }
 }

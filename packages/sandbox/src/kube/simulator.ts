@@ -6,12 +6,12 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Scenario } from '../scenario/schema.js';
+import type { Scenario, ScenarioTiming } from '../scenario/schema.js';
 import { Cluster, type ClusterLog, type ImageState } from './cluster.js';
 import { Faults } from './faults.js';
 import { buildKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 import { clone, CHANGE_CAUSE, isOwnedBy, type KubeObject } from './objects.js';
-import { podReady } from './pods.js';
+import { podActive, podReady } from './pods.js';
 import type { ApiRequest } from './reads.js';
 import { resourceInfo } from './resources.js';
 import { seedCluster } from './seed.js';
@@ -24,6 +24,8 @@ export interface KubeSimulatorOptions {
   port?: number;
   /** Overrides `scenario.cluster.stepMs` (time for a pod to start, i.e. one rolling step). */
   stepMs?: number;
+  /** Overrides parts of `scenario.cluster.timing` (tests that do not depend on delays set them to 0). */
+  timing?: Partial<ScenarioTiming>;
   /** Bearer token clients must present (when they present one); default `sandbox-token`. */
   token?: string;
   log?: ClusterLog;
@@ -147,7 +149,7 @@ class Simulator implements KubeSimulator {
   readyImages(namespace: string, deployment: string): string[] | undefined {
     if (!this.cluster.store.get('deployments', namespace, deployment)) return undefined;
     return this.listPodsRaw(namespace, deployment)
-      .filter(podReady)
+      .filter((p) => podReady(p) && podActive(p))
       .flatMap((p) => (p.spec?.containers ?? []).map((c: { image: string }) => c.image));
   }
 
@@ -174,8 +176,16 @@ class Simulator implements KubeSimulator {
 
 export async function startKubeSimulator(opts: KubeSimulatorOptions): Promise<KubeSimulator> {
   const { scenario } = opts;
+  const timing = { ...scenario.cluster.timing, ...(opts.timing ?? {}) };
   const cluster = new Cluster({
     stepMs: opts.stepMs ?? scenario.cluster.stepMs,
+    timing: {
+      controllerDelayMs: timing.controllerDelay,
+      podReadyDelayMs: timing.podReadyDelay,
+      terminationGraceMs: timing.terminationGrace,
+      watchCacheWindowMs: timing.watchCacheWindow,
+      bookmarkIntervalMs: timing.bookmarkInterval,
+    },
     badImages: scenario.cluster.badImages,
     unreadyImages: scenario.cluster.unreadyImages,
     ...(opts.log ? { log: opts.log } : {}),

@@ -1,7 +1,10 @@
 /**
  * The simulator's etcd: objects per resource keyed by namespace/name, one global resourceVersion
- * counter, and a bounded event history so watches can resume from a resourceVersion (and get
- * 410 Expired when it is too old), as the apiserver's watch cache does.
+ * counter, and a bounded event history so watches can resume from a resourceVersion, as the
+ * apiserver's watch cache does. The cache keeps events for a time window (and at most
+ * HISTORY_LIMIT of them); a watch from a resourceVersion older than what it still holds gets
+ * 410 Expired — so a client that re-watches from an old object's resourceVersion instead of a
+ * fresh list's sees what it would see on a busy real cluster.
  */
 import { clone, newUid, rfc3339, type KubeObject } from './objects.js';
 
@@ -14,6 +17,8 @@ export interface StoreEvent {
   object: KubeObject;
   /** The object before the change (MODIFIED/DELETED), for selector transitions. */
   previous?: KubeObject;
+  /** When it happened (ms), for the watch cache window. */
+  at?: number;
 }
 
 const HISTORY_LIMIT = 5000;
@@ -27,6 +32,13 @@ export class ObjectStore {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<(event: StoreEvent) => void>();
+  /** The newest resourceVersion the cache no longer holds events up to. */
+  private compactedRv = 0;
+
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly windowMs = Number.POSITIVE_INFINITY,
+  ) {}
 
   currentResourceVersion(): number {
     return this.rv;
@@ -134,9 +146,19 @@ export class ObjectStore {
 
   /** Events after `rv` for a resource, or `expired` when history no longer reaches back that far. */
   eventsSince(resource: string, rv: number): StoreEvent[] | 'expired' {
-    const oldest = this.history[0]?.resourceVersion;
-    if (oldest !== undefined && rv < oldest - 1 && this.history.length >= HISTORY_LIMIT) return 'expired';
+    this.evict();
+    if (rv < this.compactedRv) return 'expired';
     return this.history.filter((e) => e.resource === resource && e.resourceVersion > rv);
+  }
+
+  private evict(): void {
+    const cutoff = this.clock() - this.windowMs;
+    while (
+      this.history.length > 0 &&
+      (this.history.length > HISTORY_LIMIT || (this.history[0]!.at ?? 0) < cutoff)
+    ) {
+      this.compactedRv = this.history.shift()!.resourceVersion;
+    }
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -145,8 +167,9 @@ export class ObjectStore {
   }
 
   private emit(event: StoreEvent): void {
+    event.at = this.clock();
     this.history.push(event);
-    if (this.history.length > HISTORY_LIMIT) this.history.shift();
+    this.evict();
     for (const l of [...this.listeners]) l(event);
   }
 }

@@ -2,7 +2,9 @@
  * `?watch=true`: newline-delimited JSON events over a chunked response, as the apiserver streams
  * them. Without resourceVersion (or "0") the stream opens with synthetic ADDED events for what
  * exists; with one it replays history after it (or sends a 410 Expired ERROR event). Selector
- * transitions become ADDED/DELETED as in the watch cache. Ends after `timeoutSeconds`.
+ * transitions become ADDED/DELETED as in the watch cache. Ends after `timeoutSeconds`. With
+ * `allowWatchBookmarks`, a BOOKMARK carrying the current resourceVersion arrives every
+ * `bookmarkInterval` (not at watch start, as the apiserver does not send one then either).
  */
 import type { ServerResponse } from 'node:http';
 import type { Cluster } from './cluster.js';
@@ -37,6 +39,9 @@ export function serveWatch(c: Cluster, req: ApiRequest, res: ServerResponse, opt
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
+  // The apiserver flushes the headers at once; a client waiting for them (client-go's reflector
+  // when no event is due) would otherwise hang until the first event or bookmark.
+  res.flushHeaders();
   const send = (type: string, object: unknown) => {
     if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
   };
@@ -67,16 +72,20 @@ export function serveWatch(c: Cluster, req: ApiRequest, res: ServerResponse, opt
     }
     for (const e of events) translate(e);
   }
-  if (req.query.get('allowWatchBookmarks') === 'true') {
-    send('BOOKMARK', {
-      kind: req.info.kind,
-      apiVersion: withType(req.info, { metadata: { name: '' } }).apiVersion,
-      metadata: { resourceVersion: String(c.store.currentResourceVersion()) },
-    });
-  }
-
   const unsubscribe = c.store.subscribe(translate);
   const timers: NodeJS.Timeout[] = [];
+  if (req.query.get('allowWatchBookmarks') === 'true') {
+    const bookmark = setInterval(
+      () =>
+        send('BOOKMARK', {
+          kind: req.info.kind,
+          apiVersion: withType(req.info, { metadata: { name: '' } }).apiVersion,
+          metadata: { resourceVersion: String(c.store.currentResourceVersion()) },
+        }),
+      Math.max(1, c.timing.bookmarkIntervalMs),
+    );
+    timers.push(bookmark);
+  }
   let ended = false;
   const end = () => {
     if (ended) return;

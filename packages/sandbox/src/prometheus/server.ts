@@ -1,12 +1,15 @@
 /**
  * `startPrometheusSimulator`: Prometheus' instant-query API (`GET|POST /api/v1/query`, exact JSON
  * shapes and `bad_data` errors) plus the sandbox services' health endpoints
- * (`GET /services/<namespace>/<deployment>/healthz`), both driven by what the cluster serves.
+ * (`GET /services/<namespace>/<deployment>/healthz`), both driven by what the cluster serves, and
+ * the services' request counters for a real Prometheus to scrape (`GET /services/<ns>/<deploy>/metrics`,
+ * or all of them at `GET /metrics`; exposition.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Scenario } from '../scenario/schema.js';
 import type { ServingView } from '../kube/index.js';
+import { startRequestCounters } from './exposition.js';
 import { evaluate } from './query.js';
 
 export interface PrometheusSimulatorOptions {
@@ -48,6 +51,13 @@ function parseTime(raw: string | null): number | undefined | 'invalid' {
   return Number.isNaN(ms) ? 'invalid' : ms / 1000;
 }
 
+const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
+
+function sendText(res: ServerResponse, text: string): void {
+  res.writeHead(200, { 'Content-Type': EXPOSITION, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 function health(kube: ServingView, res: ServerResponse, namespace: string, deployment: string): void {
   const images = kube.readyImages(namespace, deployment);
   if (images === undefined)
@@ -64,12 +74,23 @@ export async function startPrometheusSimulator(
   opts: PrometheusSimulatorOptions,
 ): Promise<PrometheusSimulator> {
   const queries: string[] = [];
+  const counters = startRequestCounters(opts.scenario.metrics, opts.kube);
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://sandbox');
-      const healthz = /^\/services\/([^/]+)\/([^/]+)\/healthz$/.exec(url.pathname);
-      if (healthz && req.method === 'GET')
-        return health(opts.kube, res, decodeURIComponent(healthz[1]!), decodeURIComponent(healthz[2]!));
+      const service = /^\/services\/([^/]+)\/([^/]+)\/(healthz|metrics)$/.exec(url.pathname);
+      if (service && req.method === 'GET') {
+        const [namespace, deployment] = [decodeURIComponent(service[1]!), decodeURIComponent(service[2]!)];
+        if (service[3] === 'healthz') return health(opts.kube, res, namespace, deployment);
+        const text = counters.render(namespace, deployment);
+        if (text === undefined)
+          return send(res, 404, {
+            status: 'not_found',
+            error: `${namespace}/${deployment} serves no metrics`,
+          });
+        return sendText(res, text);
+      }
+      if (url.pathname === '/metrics' && req.method === 'GET') return sendText(res, counters.renderAll());
       if (url.pathname !== '/api/v1/query')
         return send(res, 404, { status: 'error', errorType: 'not_found', error: 'not found' });
       if (req.method !== 'GET' && req.method !== 'POST')
@@ -106,6 +127,7 @@ export async function startPrometheusSimulator(
     queries,
     close: () =>
       new Promise<void>((resolve) => {
+        counters.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,9 +1,16 @@
 /** Scenarios: the YAML description of a sandbox world (schema, loader, the built-in default.yaml). */
 export {
-  BUILTIN_SCENARIOS,
+  BUILT_IN_SCENARIOS,
   DEFAULT_SCENARIO_PATH,
   loadScenario,
   parseScenario,
+  resolveScenarioPath,
   scenarioPath,
 } from './load.js';
-export { scenarioSchema, type Scenario } from './schema.js';
+export {
+  scenarioSchema,
+  timingSchema,
+  DEFAULT_TIMING,
+  type Scenario,
+  type ScenarioTiming,
+} from './schema.js';

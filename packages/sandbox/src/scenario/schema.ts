@@ -11,6 +11,38 @@ const revision = z.object({
   changeCause: z.string().optional(),
 });
 
+/** A duration: milliseconds as a number, or a string such as `150ms`, `2s`, `1m`. */
+export const duration = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .regex(/^\d+(ms|s|m)$/, 'a duration such as 150ms, 2s or 1m')
+    .transform((s) => {
+      const n = Number(s.replace(/[a-z]+$/, ''));
+      return s.endsWith('ms') ? n : s.endsWith('m') ? n * 60_000 : n * 1000;
+    }),
+]);
+
+/**
+ * How long the simulated cluster takes to react, so clients see the intermediate states a real
+ * cluster shows (a Deployment whose new generation is observed while its conditions are stale,
+ * pods Running but not Ready, old pods Terminating). Defaults are a small, healthy cluster's.
+ */
+export const timingSchema = z.object({
+  /** Each controller pass (ReplicaSet, Deployment, garbage collector) runs this long after the change that triggers it. */
+  controllerDelay: duration.default(100),
+  /** A started pod's readiness probe first passes this long after its containers start. */
+  podReadyDelay: duration.default(500),
+  /** A pod being deleted stays Terminating this long (its app's shutdown after SIGTERM). */
+  terminationGrace: duration.default(1000),
+  /** The watch cache keeps events this long; a watch from an older resourceVersion gets 410 Gone. */
+  watchCacheWindow: duration.default(75_000),
+  /** Watches that asked for bookmarks get one this often (not at watch start). */
+  bookmarkInterval: duration.default(60_000),
+});
+
+export const DEFAULT_TIMING = timingSchema.parse({});
+
 const deployment = z.object({
   namespace: z.string().min(1),
   name: z.string().min(1),
@@ -30,6 +62,24 @@ const deployment = z.object({
     })
     .optional(),
   containerName: z.string().default('app'),
+  /** spec.strategy as in a manifest (default RollingUpdate 25%/25%). */
+  strategy: z
+    .object({
+      type: z.enum(['RollingUpdate', 'Recreate']).default('RollingUpdate'),
+      rollingUpdate: z
+        .object({
+          maxSurge: z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)]).optional(),
+          maxUnavailable: z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)]).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  /**
+   * `complete` (default): the last revision is fully rolled out. `stuck`: the last revision was
+   * rolled out as far as the strategy allows, its pods never became Ready (list its image in
+   * `unreadyImages`), and the rollout has hit ProgressDeadlineExceeded.
+   */
+  lastRollout: z.enum(['complete', 'stuck']).default('complete'),
   containerPort: z.number().int().optional(),
   /** Revisions in order; the last one is what runs now. Each becomes a ReplicaSet. */
   history: z.array(revision).min(1),
@@ -53,6 +103,12 @@ const metric = z.object({
   /** Value once only good images serve. */
   whenGood: z.number(),
   labels: z.record(z.string(), z.string()).default({}),
+  /**
+   * Present: the Deployment also serves request counters (`http_requests_total{...labels, code}`
+   * at /services/<ns>/<deploy>/metrics) for a real Prometheus to scrape — each Ready pod serves
+   * `perPodPerSecond` requests, a fraction `whenBad` / `whenGood` of them 5xx by its image.
+   */
+  requests: z.object({ perPodPerSecond: z.number().positive().default(10) }).optional(),
 });
 
 const slackUser = z.object({
@@ -152,8 +208,16 @@ export const scenarioSchema = z.object({
         .optional(),
       /** Milliseconds per simulated rollout step (one pod up or down). Tests use ~20. */
       stepMs: z.number().int().min(0).default(300),
+      timing: timingSchema.default(DEFAULT_TIMING),
     })
-    .default({ namespaces: ['default'], deployments: [], badImages: [], unreadyImages: [], stepMs: 300 }),
+    .default({
+      namespaces: ['default'],
+      deployments: [],
+      badImages: [],
+      unreadyImages: [],
+      stepMs: 300,
+      timing: DEFAULT_TIMING,
+    }),
   metrics: z.array(metric).default([]),
   slack: z
     .object({
@@ -188,6 +252,7 @@ export const scenarioSchema = z.object({
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioTiming = z.infer<typeof timingSchema>;
 export type ScenarioDeployment = z.infer<typeof deployment>;
 export type ScenarioMetric = z.infer<typeof metric>;
 export type ScenarioRepo = z.infer<typeof repo>;

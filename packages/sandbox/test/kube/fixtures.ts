@@ -6,6 +6,12 @@ import { startKubeSimulator, type KubeSimulator } from '../../src/kube/index.js'
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 
+/**
+ * Short but non-zero delays: every intermediate state a real cluster shows (stale conditions
+ * after a new generation is observed, Running-not-Ready pods, Terminating pods) still happens.
+ */
+export const FAST_TIMING = { controllerDelay: 10, podReadyDelay: 20, terminationGrace: 20 };
+
 export const BAD = 'registry.example.com/payments-api:1.5.0';
 export const GOOD = 'registry.example.com/payments-api:1.4.2';
 export const OLDEST = 'registry.example.com/payments-api:1.4.1';
@@ -17,6 +23,7 @@ export async function fastScenario(
 ): Promise<Scenario> {
   const scenario = await loadScenario();
   scenario.cluster.stepMs = 20;
+  scenario.cluster.timing = { ...scenario.cluster.timing, ...FAST_TIMING };
   for (const d of scenario.cluster.deployments) {
     if (overrides.progressDeadlineSeconds !== undefined)
       d.progressDeadlineSeconds = overrides.progressDeadlineSeconds;
@@ -30,7 +37,11 @@ export function scenarioFrom(yaml: string): Scenario {
 }
 
 export async function startSim(scenario?: Scenario): Promise<KubeSimulator> {
-  return startKubeSimulator({ scenario: scenario ?? (await fastScenario()), stepMs: 20 });
+  return startKubeSimulator({
+    scenario: scenario ?? (await fastScenario()),
+    stepMs: 20,
+    timing: FAST_TIMING,
+  });
 }
 
 export interface KubectlResult {

@@ -12,6 +12,7 @@ import { RunbookRegistry } from '../../../runbooks/registry.js';
 import { createAppWithStore } from '../../serve.js';
 import { type SandboxWorld, startSandboxWorld } from '../world.js';
 import { alertmanagerPayload } from './alert-payload.js';
+import { approvableProposal, storyApprovers } from './approve.js';
 import { gitopsPrologue, narrateSyncs } from './gitops.js';
 
 /**
@@ -140,7 +141,14 @@ async function tell(
 
     await gitopsPrologue(world, say, { namespace, deployment });
     const stopSyncs = narrateSyncs(world, say);
-    const approver = pickApprover(loaded.runbook.approval.approvers.users, world);
+    const requester =
+      world.scenario.slack.users.find((u) => !storyApprovers(loaded.runbook, world).includes(u.id))?.id ??
+      'U0ALICE';
+    const approvers = storyApprovers(
+      loaded.runbook,
+      world,
+      opts.trigger === 'command' ? requester : undefined,
+    );
     if (opts.trigger === 'alert') {
       say(`\n>>> Alertmanager fires HighErrorRatio for ${service} → POST ${url}/webhooks/alertmanager`);
       const res = await fetch(`${url}/webhooks/alertmanager`, {
@@ -153,7 +161,6 @@ async function tell(
       });
       say(`<<< ${res.status} ${await res.text()}`);
     } else {
-      const requester = world.scenario.slack.users.find((u) => u.id !== approver)?.id ?? 'U0ALICE';
       say(`\n>>> <@${requester}> types: /rollback ${service} because drill: rehearsing the runbook`);
       const reply = await world.slackSim
         .as(requester)
@@ -163,22 +170,20 @@ async function tell(
       say(`<<< acked ${reply.status} in ${reply.ackMs.toFixed(0)} ms`);
     }
     const channel = loaded.runbook.channel;
-    const proposal = await world.slackSim.waitFor(
-      () =>
-        world.slackSim
-          .messages(channel)
-          .find((m) => JSON.stringify(m.blocks ?? []).includes('rollback_approve')),
-      15_000,
-    );
-    say(`\n>>> <@${approver}> presses Approve (and confirms)`);
-    const click = await world.slackSim
-      .as(approver)
-      .clickButton({ channel, ts: proposal.ts, actionId: 'rollback_approve' });
-    say(`<<< acked ${click.status} in ${click.ackMs.toFixed(0)} ms`);
+    const proposal = await approvableProposal(app, world, loaded.runbook, service);
+    for (const approver of approvers) {
+      say(`\n>>> <@${approver}> presses Approve (and confirms)`);
+      const click = await world.slackSim
+        .as(approver)
+        .clickButton({ channel, ts: proposal, actionId: 'rollback_approve' });
+      say(`<<< acked ${click.status} in ${click.ackMs.toFixed(0)} ms`);
+    }
 
+    // 25 s for the story itself, plus however long the runbook's checks must hold (checkout-web: 30 s).
+    const holds = loaded.runbook.verification.reduce((sum, v) => sum + (Number(v.with?.['holdFor']) || 0), 0);
     // Through Git the run also waits for the merge and the controller's sync.
-    const budget = opts.timeoutMs ?? (world.gitops ? 90_000 : 25_000);
-    const incident = await waitForFinal(app, service, budget - (Date.now() - started));
+    const budget = opts.timeoutMs ?? (world.gitops ? 90_000 : 25_000) + holds - (Date.now() - started);
+    const incident = await waitForFinal(app, service, budget);
     await app.idle();
     stopSyncs();
     const after = world.kubeSim.getDeploymentRaw(namespace, deployment) as
@@ -202,10 +207,6 @@ async function tell(
     await app.stop();
   }
   return result;
-}
-
-function pickApprover(users: string[], world: SandboxWorld): string {
-  return users[0] ?? world.scenario.slack.users[1]?.id ?? 'U0BOB';
 }
 
 function narrate(world: SandboxWorld, say: (line: string) => void) {

@@ -1,0 +1,137 @@
+/**
+ * What a new operator meets in the first hour, as real child processes of `bin/rollbot.js`:
+ * failures are a message and a next step (never a stack trace), kubectl's words when there is no
+ * kubeconfig, and every --help ends with examples.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { jest } from '@jest/globals';
+import { tempDir } from '../helpers/infra/daemon.js';
+
+jest.setTimeout(90_000);
+const ROOT = new URL('../..', import.meta.url).pathname;
+/** A line of a JavaScript stack trace ("    at fn (file:1:2)"). */
+const STACK = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function rollbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const { REDIS_URL: _r, KUBECONFIG: _k, ...base } = process.env;
+  const child = spawn(process.execPath, ['bin/rollbot.js', ...args], {
+    cwd: ROOT,
+    env: { ...base, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  dir = await tempDir('cli-first-hour');
+});
+afterAll(async () => dir?.cleanup());
+
+test('demo of a service whose freeze is on (checkout-web on a weekend): the reason and a way forward, no stack trace', async () => {
+  // checkout-web is frozen on weekends; here every day, so the test does not depend on the day it runs.
+  const runbooks = `${dir.path}/frozen`;
+  await import('node:fs/promises').then((fs) => fs.mkdir(runbooks));
+  await copyFile(`${ROOT}runbooks/payments-api.yaml`, `${runbooks}/payments-api.yaml`);
+  const text = await readFile(`${ROOT}runbooks/checkout-web.yaml`, 'utf8');
+  expect(text).toContain('days: [sat, sun]');
+  await writeFile(
+    `${runbooks}/checkout-web.yaml`,
+    text.replace('days: [sat, sun]', 'days: [mon, tue, wed, thu, fri, sat, sun]'),
+  );
+  const r = await rollbot([
+    'demo',
+    '--service',
+    'checkout-web',
+    '--runbooks',
+    runbooks,
+    '--out',
+    `${dir.path}/demo`,
+  ]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(
+    'the proposal for checkout-web cannot be approved: checkout-web is in a change freeze',
+  );
+  expect(r.stderr).toContain('hint: ');
+  expect(r.stderr).toContain('rollbot demo --service payments-api');
+  expect(`${r.stdout}${r.stderr}`).not.toMatch(STACK);
+  expect(r.stderr).not.toContain('timed out');
+});
+
+test('undo with no kubeconfig at all: kubectl’s words and how to fix it, no stack trace', async () => {
+  const r = await rollbot(['undo', 'payments/payments-api'], { HOME: dir.path });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(
+    'error: no Kubernetes configuration has been provided: KUBECONFIG is unset, ~/.kube/config does not exist and rollbot is not running in a pod\n' +
+      'next: try setting KUBECONFIG to your kubeconfig file (or pass --kubeconfig, and KUBE_CONTEXT / --context for the context), as for kubectl; in a cluster, run rollbot with its service account (deploy/)\n',
+  );
+  expect(r.stdout).toBe('');
+});
+
+const COMMANDS = [
+  ['serve'],
+  ['demo'],
+  ['sandbox'],
+  ['drill'],
+  ['runbooks', 'lint'],
+  ['runbooks', 'schema'],
+  ['audit', 'export'],
+  ['audit', 'verify'],
+  ['audit', 'trim'],
+  ['undo'],
+  ['status'],
+  ['history'],
+  ['postmortem'],
+];
+
+test('every command’s --help ends with examples of itself', async () => {
+  const helps = new Map<string, Run>();
+  // Three at a time: each is a Node start-up.
+  for (let i = 0; i < COMMANDS.length; i += 3) {
+    const batch = COMMANDS.slice(i, i + 3);
+    const runs = await Promise.all(batch.map((cmd) => rollbot([...cmd, '--help'])));
+    batch.forEach((cmd, j) => helps.set(cmd.join(' '), runs[j]!));
+  }
+  for (const [cmd, r] of helps) {
+    expect({ cmd, code: r.code, examples: r.stdout.includes('\nExamples:\n') }).toEqual({
+      cmd,
+      code: 0,
+      examples: true,
+    });
+    const lines = r.stdout
+      .slice(r.stdout.indexOf('\nExamples:\n'))
+      .split('\n')
+      .filter((l) => l.startsWith('  $ '));
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const l of lines)
+      expect(l).toMatch(new RegExp(`^  \\$ (\\S+=\\S+ |set -a.*; )*rollbot ${cmd}\\b.*# \\S`));
+  }
+});
+
+test('`rollbot --version` names the version, the commit and the Node.js', async () => {
+  const pkg = JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { version: string };
+  const r = await rollbot(['--version']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(
+    new RegExp(
+      `^rollbot ${pkg.version.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{7,12}|unknown), Node\\.js v\\d+`,
+    ),
+  );
+});

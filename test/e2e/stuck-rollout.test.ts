@@ -1,0 +1,48 @@
+/**
+ * The shipped hard scenario, as an on-call engineer would rehearse it: `rollbot drill payments-api
+ * --scenario stuck-rollout` (a rollout stuck at ProgressDeadlineExceeded, a cluster with real
+ * controller latency, readiness delay and termination grace) rolls back and passes. Before the
+ * wait step ignored the undone rollout's stale condition, this drill failed at `wait` with
+ * "exceeded its progress deadline" although the rollback went on to succeed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function rollbot(args: string[]): Promise<{ code: number | null; out: string }> {
+  const { REDIS_URL: _redis, KUBECONFIG: _kube, ...env } = process.env;
+  const child = spawn(process.execPath, ['bin/rollbot.js', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
+}
+
+test('`rollbot drill payments-api --scenario stuck-rollout` rolls the stuck rollout back and passes', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'rollbot-drill-stuck-'));
+  const run = await rollbot(['drill', 'payments-api', '--scenario', 'stuck-rollout', '--out', out]);
+  if (run.code !== 0) console.error(run.out.slice(-3000));
+  expect(run.code).toBe(0);
+  expect(run.out).toContain('Drill passed');
+  expect(run.out).toMatch(/succeeded: payments-api 3 → 2; verification passed/);
+  expect(run.out).not.toContain('exceeded its progress deadline');
+  const audit = (await readFile(join(out, 'audit.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { action: string; details?: Record<string, unknown> });
+  expect(audit.find((r) => r.action === 'step.succeeded' && r.details?.['step'] === 'wait')).toBeDefined();
+}, 120_000);
+
+test('an unknown scenario name is refused with the built-in names', async () => {
+  const run = await rollbot(['drill', 'payments-api', '--scenario', 'stuck-rolout']);
+  expect(run.code).not.toBe(0);
+  expect(run.out).toContain('unknown scenario "stuck-rolout"');
+  expect(run.out).toContain('default, stuck-rollout');
+}, 60_000);
