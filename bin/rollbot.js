@@ -27,6 +27,20 @@ function bundlesFresh() {
   return newerThan(bundle, product) && newerThan(sandboxBundle, Math.max(product, newestSource(`${root}packages/sandbox/src`)));
 }
 
+// Under `npx rollbot …` or `npm run …` the chain is npm → sh -c → node: a SIGTERM to npm ends
+// npm and the shell but never reaches node, which would keep running, re-parented, unseen. So
+// when npm started us and our parent goes away, take it as the SIGTERM it was meant to be (serve
+// then shuts down gracefully). Not for other parents: `nohup rollbot serve &` must outlive its shell.
+if (process.env.npm_command === 'exec' || process.env.npm_command === 'run') {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 250);
+  watch.unref();
+}
+
 if (process.env.ROLLBOT_FROM_SOURCE !== '1' && bundlesFresh()) {
   await import(bundle);
 } else {

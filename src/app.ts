@@ -118,7 +118,14 @@ export async function createApp(world: World): Promise<RollbotApp> {
     records: { repo, store, audit: audit.sink },
     steps: {
       registry: createStepRegistry(),
-      clients: { kube, github, slack, fetch: world.fetch ?? fetch, prometheusUrl: config.prometheusUrl },
+      clients: {
+        kube,
+        github,
+        slack,
+        fetch: world.fetch ?? fetch,
+        prometheusUrl: config.prometheusUrl,
+        alertmanagerUrl: config.alertmanagerUrl,
+      },
       vars: { ...config.runbookVars, ...world.runbookEnv },
     },
     replica: { instanceId: config.instanceId, leaseTtlMs: config.leaseTtlMs },

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'proposal.dismissed',
   'proposal.superseded',
   'proposal.withdrawn',
+  'proposal.cancelled',
   'rollback.requested',
   'request.refused',
   'approval.granted',
@@ -38,7 +39,11 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** What managers and auditors see in the audit channel: decisions and outcomes, not every step. */
+/**
+ * What managers and auditors see in the audit channel: decisions and outcomes, not every step.
+ * One line per cancel: the stop (`rollback.cancelled`, who asked and where it stopped), not also
+ * the request before it (`rollback.cancel_requested` stays in the log).
+ */
 export const SIGNIFICANT_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'proposal.posted',
   'rollback.requested',
@@ -47,13 +52,13 @@ export const SIGNIFICANT_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'proposal.superseded',
   'proposal.expired',
   'proposal.withdrawn',
+  'proposal.cancelled',
   'request.refused',
   'approval.granted',
   'approval.refused',
   'dismissal.refused',
   'cancellation.refused',
   'transition.voided',
-  'rollback.cancel_requested',
   'breakglass.invoked',
   'breakglass.approved',
   'rollback.succeeded',

@@ -22,6 +22,9 @@ export interface AuditChannelPosterOptions {
 const EMOJI: Record<string, string> = {
   'proposal.posted': ':bell:',
   'proposal.dismissed': ':wastebasket:',
+  'proposal.cancelled': ':wastebasket:',
+  'request.refused': ':no_entry:',
+  'rollback.cancel_requested': ':octagonal_sign:',
   'approval.granted': ':white_check_mark:',
   'approval.refused': ':no_entry:',
   'breakglass.invoked': ':rotating_light:',
@@ -35,7 +38,9 @@ const esc = (text: string) => escapeText('mrkdwn', text);
 
 /** `:white_check_mark: 14:02:11Z *approval.granted* payments-api by <@U0BOB> — incident inc-1 <url|thread>` */
 export function formatAuditLine(record: AuditRecord, threadLink?: string): string {
-  const time = record.at.slice(11, 19) + 'Z';
+  // Each reader's own time zone (Slack's date token), the UTC time as the fallback.
+  const at = Date.parse(record.at);
+  const time = `<!date^${Math.floor(at / 1000)}^{time_secs}|${record.at.slice(11, 19)} UTC>`;
   const who = record.actor.type === 'user' ? `<@${record.actor.id}>` : esc(record.actor.name ?? 'rollbot');
   let line = `${EMOJI[record.action] ?? ':memo:'} ${time} *${record.action}*`;
   if (record.service) line += ` ${esc(record.service)}`;
@@ -43,6 +48,9 @@ export function formatAuditLine(record: AuditRecord, threadLink?: string): strin
   if (record.incidentId) line += ` — incident ${esc(record.incidentId)}`;
   const reason = record.details.reason;
   if (typeof reason === 'string' && reason) line += ` (${esc(reason)})`;
+  // A stopped run says where it stopped ("stopped after … was rolled back to revision 2 …").
+  const stopped = record.details.stopped;
+  if (typeof stopped === 'string' && stopped) line += ` — ${esc(stopped)}`;
   if (threadLink) line += ` <${threadLink}|thread>`;
   return line;
 }

@@ -61,6 +61,7 @@ export const configSchema = production.transform((e) => {
     kube: { kubeconfigPath: e.KUBECONFIG, context: e.KUBE_CONTEXT },
     github: { token: e.GITHUB_TOKEN, apiUrl: e.GITHUB_API_URL },
     prometheusUrl: e.PROMETHEUS_URL,
+    alertmanagerUrl: e.ALERTMANAGER_URL,
     runbooks: {
       dir: e.RUNBOOKS_DIR,
       github: e.RUNBOOKS_GITHUB_REPO

@@ -25,6 +25,32 @@ const durationMs = z
     return Number(n) * mult;
   });
 
+/**
+ * Slack tokens by their prefix (docs.slack.dev "Token types"): a user token (xoxp-) would act as
+ * the person who installed the app, and a token in the wrong variable fails later with a vague
+ * `invalid_auth`; say which token it is and where it belongs. Never echo the token itself.
+ */
+const TOKEN_KINDS: [prefix: string, what: string, variable?: string][] = [
+  ['xoxb-', 'a bot token', 'SLACK_BOT_TOKEN'],
+  ['xapp-', 'an app-level token', 'SLACK_APP_TOKEN'],
+  ['xoxp-', 'a user token: rollbot would act as the person who installed the app'],
+  ['xoxe.', 'a refresh token'],
+  ['xoxe-', 'a configuration token'],
+];
+
+function slackToken(want: 'xoxb-' | 'xapp-') {
+  const expected =
+    want === 'xoxb-'
+      ? 'expected the Bot User OAuth Token, starting with xoxb-'
+      : 'expected an app-level token, starting with xapp-';
+  return z.string().superRefine((value, ctx) => {
+    if (value.startsWith(want)) return;
+    const kind = TOKEN_KINDS.find(([prefix]) => value.startsWith(prefix));
+    const what = kind ? ` this is ${kind[1]}${kind[2] ? ` (it belongs in ${kind[2]})` : ''};` : '';
+    ctx.addIssue({ code: 'custom', message: `${what} ${expected}`.trim() });
+  });
+}
+
 export const envSchema = z.object({
   ROLLBOT_MODE: z.enum(['production', 'sandbox']).default('production'),
   HOST: z.string().default('0.0.0.0'),
@@ -33,14 +59,8 @@ export const envSchema = z.object({
   INSTANCE_ID: z.string().min(1).optional(),
 
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  SLACK_BOT_TOKEN: z
-    .string()
-    .regex(/^xox[bp]-/, 'expected a bot token starting with xoxb-')
-    .optional(),
-  SLACK_APP_TOKEN: z
-    .string()
-    .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
-    .optional(),
+  SLACK_BOT_TOKEN: slackToken('xoxb-').optional(),
+  SLACK_APP_TOKEN: slackToken('xapp-').optional(),
   SLACK_API_URL: url.optional(),
   SLACK_AUDIT_CHANNEL: z
     .string()
@@ -68,6 +88,7 @@ export const envSchema = z.object({
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: url.default('https://api.github.com'),
   PROMETHEUS_URL: url.optional(),
+  ALERTMANAGER_URL: url.optional(),
 
   RUNBOOKS_DIR: z.string().default('runbooks'),
   RUNBOOKS_GITHUB_REPO: z

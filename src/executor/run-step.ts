@@ -6,7 +6,7 @@
 import type { Clock } from '../core/clock.js';
 import { asRollbotError, RollbotError } from '../core/errors.js';
 import { retrying } from '../core/retry.js';
-import { formatDuration } from '../runbooks/duration.js';
+import { humanDuration as formatDuration } from '../core/duration.js';
 import type { Step } from '../runbooks/steps-schema.js';
 import type { StepContext, StepImplementation, StepResult } from '../steps/types.js';
 

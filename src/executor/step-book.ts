@@ -8,7 +8,7 @@ import { asRollbotError, type RollbotError } from '../core/errors.js';
 import type { Incident, StepRecord } from '../incidents/incident.js';
 import type { Logger } from '../log/logger.js';
 import type { Runbook } from '../runbooks/schema.js';
-import type { Step } from '../runbooks/steps-schema.js';
+import { SILENCE_STEP_IDS, type Step } from '../runbooks/steps-schema.js';
 import type { StepResult } from '../steps/types.js';
 import type { RunRecords } from './deps.js';
 import type { Failure } from './failure.js';
@@ -20,11 +20,34 @@ export interface PlannedStep {
   phase: Phase;
 }
 
-/** The runbook's steps, then its verification: the order a run goes through them. */
+/**
+ * The runbook's steps, then its verification: the order a run goes through them. With
+ * `silence:`, the silence comes first (on approval, before anything changes) and its expiry
+ * last, so it only runs once every check passed; a failed run leaves it to its end time.
+ */
 export function planOf(spec: Runbook): PlannedStep[] {
+  const internal = (id: string, type: string, params: unknown) =>
+    ({ id, type, with: params }) as unknown as Step;
+  const silence = spec.silence;
   return [
+    ...(silence
+      ? [
+          {
+            step: internal(SILENCE_STEP_IDS.create, 'alertmanager.silence', silence),
+            phase: 'steps' as const,
+          },
+        ]
+      : []),
     ...spec.steps.map((step) => ({ step, phase: 'steps' as const })),
     ...spec.verification.map((step) => ({ step: step as Step, phase: 'verification' as const })),
+    ...(silence
+      ? [
+          {
+            step: internal(SILENCE_STEP_IDS.expire, 'alertmanager.expireSilence', { url: silence.url }),
+            phase: 'verification' as const,
+          },
+        ]
+      : []),
   ];
 }
 

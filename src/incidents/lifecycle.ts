@@ -53,7 +53,7 @@ const CLOSERS: readonly Who[] = ['approver', 'breakglass', 'requester'];
 export const MOVES: readonly Move[] = [
   { event: 'approve', from: ['proposed'], to: 'approved (proposed until enough approvals)', who: ['approver'], audit: ['approval.granted', 'breakglass.approved'], refused: 'approval.refused' },
   { event: 'dismiss', from: ['proposed'], to: 'dismissed', who: CLOSERS, audit: ['proposal.dismissed'], refused: 'dismissal.refused' },
-  { event: 'cancel', from: ['proposed'], to: 'cancelled', who: CLOSERS, audit: ['rollback.cancelled'], refused: 'cancellation.refused' },
+  { event: 'cancel', from: ['proposed'], to: 'cancelled', who: CLOSERS, audit: ['proposal.cancelled'], refused: 'cancellation.refused' },
   { event: 'cancel', from: ['approved', 'running'], to: 'unchanged, stops before the next step', who: ['approver', 'breakglass'], audit: ['rollback.cancel_requested'], refused: 'cancellation.refused' },
   { event: 'start', from: ['approved'], to: 'running', who: ROLLBOT, audit: ['execution.started'], refused: 'approval.refused' },
   { event: 'start', from: ['running'], to: 'running (resumed by another runner)', who: ROLLBOT, audit: ['execution.resumed'], refused: 'approval.refused' },
@@ -181,7 +181,7 @@ function change(incident: Incident, event: IncidentEvent, actor: Actor, now: num
           closeReason: event.type === 'dismiss' ? event.reason : undefined,
           quietUntil,
         },
-        action: event.type === 'dismiss' ? 'proposal.dismissed' : 'rollback.cancelled',
+        action: event.type === 'dismiss' ? 'proposal.dismissed' : 'proposal.cancelled',
         details: {
           phase: 'proposal',
           reason: event.type === 'dismiss' ? event.reason : undefined,

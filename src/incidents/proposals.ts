@@ -210,7 +210,8 @@ export class Proposals {
   private async auditRefusal(req: ProposalRequest, reason: string, message: string): Promise<void> {
     await this.d.audit
       .append({
-        action: 'approval.refused',
+        // Nobody approved anything: a request (typed, or an alert's) was refused.
+        action: 'request.refused',
         actor: actorOf(req),
         service: req.loaded.runbook.service,
         details: { reason, message, origin: req.origin },

@@ -44,7 +44,7 @@ export type RequestOutcome =
   /** Nothing could approve what was asked (no such target, it is what runs): why, and what could be. */
   | { kind: 'unapprovable'; service: string; request: Incident['request']; plan: IncidentPlan; now: number }
   | { kind: 'posted'; incident: Incident }
-  | { kind: 'waiting'; incident: Incident; now: number }
+  | { kind: 'waiting'; incident: Incident; now: number; reason?: string | undefined }
   | { kind: 'in_progress'; incident: Incident; holder?: string | undefined }
   | { kind: 'cancel'; preview: CancelPreview };
 
@@ -150,6 +150,6 @@ export class RollbackRequests {
     if (outcome.kind === 'created') return { kind: 'posted', incident };
     if (incident.state === 'running' || incident.state === 'approved')
       return { kind: 'in_progress', incident, holder: await this.d.leaseHolder(incident.service) };
-    return { kind: 'waiting', incident, now: this.d.clock.now() };
+    return { kind: 'waiting', incident, now: this.d.clock.now(), reason: command.reason };
   }
 }

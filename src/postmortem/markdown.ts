@@ -2,6 +2,7 @@
 import type { AuditActor } from '../audit/index.js';
 import { escapeText } from '../core/text.js';
 import type { Instant, Person } from './input.js';
+import { humanDuration } from '../core/duration.js';
 
 export function toMs(t: Instant | undefined): number | undefined {
   if (t === undefined) return undefined;
@@ -29,19 +30,7 @@ export function between(from: Instant | undefined, to: Instant | undefined): str
   return humanDuration(b - a);
 }
 
-export function humanDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (ms > 0 && ms < 1000) return `${ms}ms`;
-  const parts: string[] = [];
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d) parts.push(`${d}d`);
-  if (h) parts.push(`${h}h`);
-  if (m) parts.push(`${m}m`);
-  if (s % 60 || parts.length === 0) parts.push(`${s % 60}s`);
-  return parts.join(' ');
-}
+export { humanDuration };
 
 /** Inline code that survives backticks in the value: a fence longer than any run inside it. */
 export function code(text: string): string {

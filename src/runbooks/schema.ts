@@ -5,10 +5,10 @@
  * `runbooks/runbook.schema.json` is generated from this file (`rollbot runbooks schema`).
  */
 import { z } from 'zod';
-import { channelId, duration, githubRepo, groupId, labelName, userId } from './fields.js';
+import { channelId, duration, githubRepo, groupId, labelName, templatedUrl, userId } from './fields.js';
 import { MATCHER_HINT, parseMatcher } from './matchers.js';
 import { gitops, gitopsSteps } from './gitops-schema.js';
-import { checkStepSchema, stepSchema, type CheckStep, type Step } from './steps-schema.js';
+import { checkStepSchema, SILENCE_STEP_IDS, stepSchema, type CheckStep, type Step } from './steps-schema.js';
 
 const matcher = z
   .string()
@@ -159,6 +159,27 @@ const postmortem = z.union([
   }),
 ]);
 
+/**
+ * An Alertmanager silence while the runbook runs, for the alerts the rollback itself is expected
+ * to cause (pods restarting, replicas mismatching). Scoped, never a blanket: equality matchers on
+ * the incident's own alert labels, AND the runbook's matchers. Created on approval, expired once
+ * verification passes, left to run out at its end time when the rollback fails.
+ */
+const silence = z
+  .strictObject({
+    fromAlertLabels: z
+      .array(labelName)
+      .min(1)
+      .default(['alertname', 'service', 'namespace'])
+      .describe('labels copied from the incident\'s alert as name="value" matchers (those the alert has)'),
+    matchers: z.array(matcher).default([]).describe('more matchers, ANDed with those (Alertmanager syntax)'),
+    duration: duration('how long the silence lasts at most (default 1h); expired early on success').prefault(
+      '1h',
+    ),
+    url: templatedUrl('Alertmanager base URL; default ALERTMANAGER_URL').optional(),
+  })
+  .describe('silence the alerts this rollback is expected to cause, while it runs');
+
 /** The runbook as written (before defaults that depend on other fields). */
 export const runbookObjectSchema = z
   .strictObject({
@@ -218,6 +239,7 @@ export const runbookObjectSchema = z
       })
       .prefault({}),
     postmortem: postmortem.default(false).describe('where the postmortem goes; false = thread only'),
+    silence: silence.optional(),
   })
   .superRefine((rb, ctx) => {
     const seen = new Set<string>();
@@ -233,6 +255,13 @@ export const runbookObjectSchema = z
           });
         }
         seen.add(s.id);
+        if (rb.silence && Object.values<string>(SILENCE_STEP_IDS).includes(s.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i, 'id'],
+            message: `step id "${s.id}" is the one rollbot gives the silence's own step`,
+            params: { hint: 'rename the step' },
+          });
       });
     check(rb.steps, 'steps');
     check(rb.verification, 'verification');

@@ -218,3 +218,13 @@ export type CheckStep = z.output<typeof checkStepSchema> & { id: string };
 export type StepType = Step['type'];
 /** The params of a step type, e.g. `StepParams<'http.check'>`. */
 export type StepParams<T extends StepType> = Extract<Step, { type: T }>['with'];
+
+/**
+ * Steps rollbot adds to the plan itself (never written under `steps:`): a runbook's `silence:`
+ * becomes `alertmanager.silence` before the first step and `alertmanager.expireSilence` after the
+ * last check, so each is run, audited, resumed and shown like any other step.
+ */
+export type InternalStepType = 'alertmanager.silence' | 'alertmanager.expireSilence';
+
+/** Their ids (a runbook with `silence:` may not use them for its own steps). */
+export const SILENCE_STEP_IDS = { create: 'silence-alerts', expire: 'expire-silence' } as const;

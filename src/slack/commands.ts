@@ -95,7 +95,7 @@ export function render(o: RequestOutcome): View {
         permalink: o.incident.slack?.permalink,
       });
     case 'waiting':
-      return alreadyView(o.incident, { now: o.now });
+      return alreadyView(o.incident, { now: o.now, reason: o.reason });
     case 'posted': {
       const i = o.incident;
       const where = i.slack?.permalink ? `<${i.slack.permalink}|the proposal>` : 'the proposal';

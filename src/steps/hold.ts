@@ -4,7 +4,7 @@
  * out the check fails with what it saw last, not with a bare "timed out".
  */
 import { RollbotError } from '../core/errors.js';
-import { formatDuration } from '../runbooks/duration.js';
+import { humanDuration as formatDuration } from '../core/duration.js';
 import type { StepContext } from './types.js';
 
 export interface Probe {

@@ -3,7 +3,7 @@
  * for `holdFor`, probed every `interval`. Read-only, so repeating it is always safe.
  */
 import { RollbotError } from '../core/errors.js';
-import { formatDuration } from '../runbooks/duration.js';
+import { humanDuration as formatDuration } from '../core/duration.js';
 import type { HttpCheckParams } from '../runbooks/steps-schema.js';
 import { holdCheck, type Probe } from './hold.js';
 import type { StepImplementation } from './types.js';

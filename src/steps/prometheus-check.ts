@@ -4,7 +4,7 @@
  * metrics did not recover, so on-call looks beyond this release.
  */
 import { RollbotError } from '../core/errors.js';
-import { formatDuration } from '../runbooks/duration.js';
+import { humanDuration as formatDuration } from '../core/duration.js';
 import type { PrometheusCheckParams } from '../runbooks/steps-schema.js';
 import { holdCheck, type Probe } from './hold.js';
 import type { StepImplementation } from './types.js';

@@ -1,4 +1,5 @@
 /** Step type → implementation. The executor looks steps up here; tests may register fakes. */
+import { alertmanagerExpireSilence, alertmanagerSilence } from './alertmanager-silence.js';
 import { githubComment } from './github-comment.js';
 import { githubIssue } from './github-issue.js';
 import { gitopsMerge } from './gitops-merge.js';
@@ -26,6 +27,8 @@ export const BUILTIN_STEPS: readonly StepImplementation[] = [
   httpRequest,
   gitopsMerge,
   gitopsWaitSync,
+  alertmanagerSilence,
+  alertmanagerExpireSilence,
 ];
 
 /** The built-in steps, optionally with some replaced or added (drills, tests). */

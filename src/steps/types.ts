@@ -9,7 +9,7 @@ import type { Incident } from '../incidents/incident.js';
 import type { KubeGateway } from '../kube/index.js';
 import type { Logger } from '../log/logger.js';
 import type { SlackGateway } from '../slack/gateway.js';
-import type { StepType } from '../runbooks/steps-schema.js';
+import type { InternalStepType, StepType } from '../runbooks/steps-schema.js';
 import type { EffectLedger } from './effects.js';
 
 /** The external APIs a step may call, each through its one client. */
@@ -21,6 +21,8 @@ export interface StepClients {
   fetch: typeof fetch;
   /** Default Prometheus for `prometheus.check` (PROMETHEUS_URL). */
   prometheusUrl?: string | undefined;
+  /** Alertmanager for a runbook's `silence:` (ALERTMANAGER_URL). */
+  alertmanagerUrl?: string | undefined;
 }
 
 export interface StepContext<P = unknown> extends StepClients {
@@ -47,7 +49,7 @@ export interface StepResult {
 }
 
 export interface StepImplementation<P = any> {
-  type: StepType;
+  type: StepType | InternalStepType;
   /** Timeout when the runbook gives none (the runbook's own timeout still bounds it). */
   defaultTimeoutMs(params: P): number;
   /**

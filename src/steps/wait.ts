@@ -1,5 +1,5 @@
 /** `wait`: pause for a fixed duration (e.g. let caches drain). Resuming waits the full time again. */
-import { formatDuration } from '../runbooks/duration.js';
+import { humanDuration as formatDuration } from '../core/duration.js';
 import type { WaitParams } from '../runbooks/steps-schema.js';
 import type { StepImplementation } from './types.js';
 

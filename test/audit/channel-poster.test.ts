@@ -1,4 +1,5 @@
 import { AuditChannelPoster, formatAuditLine, type AuditRecord } from '../../src/audit/index.js';
+import { isSignificant } from '../../src/audit/actions.js';
 import { createLogger, memoryDestination } from '../../src/log/logger.js';
 
 let seq = 0;
@@ -21,7 +22,7 @@ function rec(action: string, extra: Partial<AuditRecord> = {}): AuditRecord {
 
 test('one compact line per significant record', () => {
   expect(formatAuditLine(rec('approval.granted'), 'https://slack.example/archives/C1/p1')).toBe(
-    ':white_check_mark: 14:02:11Z *approval.granted* payments-api by <@U0BOB> — incident inc-20260301-1 <https://slack.example/archives/C1/p1|thread>',
+    ':white_check_mark: <!date^1772373731^{time_secs}|14:02:11 UTC> *approval.granted* payments-api by <@U0BOB> — incident inc-20260301-1 <https://slack.example/archives/C1/p1|thread>',
   );
   expect(
     formatAuditLine(
@@ -31,8 +32,24 @@ test('one compact line per significant record', () => {
       }),
     ),
   ).toBe(
-    ':no_entry: 14:02:11Z *approval.refused* payments-api by policy &lt;engine&gt; — incident inc-20260301-1 (self-approval)',
+    ':no_entry: <!date^1772373731^{time_secs}|14:02:11 UTC> *approval.refused* payments-api by policy &lt;engine&gt; — incident inc-20260301-1 (self-approval)',
   );
+});
+
+test('a cancelled run is one line, saying where it stopped; the request before it is not a second line', () => {
+  expect(
+    formatAuditLine(
+      rec('rollback.cancelled', {
+        details: { stopped: 'stopped after payments/payments-api was rolled back to revision 2 (1.4.2)' },
+      }),
+    ),
+  ).toBe(
+    ':black_square_for_stop: <!date^1772373731^{time_secs}|14:02:11 UTC> *rollback.cancelled* payments-api by <@U0BOB> — incident inc-20260301-1 — stopped after payments/payments-api was rolled back to revision 2 (1.4.2)',
+  );
+  expect(isSignificant('rollback.cancel_requested')).toBe(false);
+  expect(isSignificant('rollback.cancelled')).toBe(true);
+  expect(isSignificant('proposal.cancelled')).toBe(true);
+  expect(isSignificant('request.refused')).toBe(true);
 });
 
 test('only significant actions are queued', async () => {

@@ -4,9 +4,10 @@
  * kubeconfig, and every --help ends with examples.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { jest } from '@jest/globals';
-import { tempDir } from '../helpers/infra/daemon.js';
+import { freePort, tempDir, until } from '../helpers/infra/daemon.js';
 
 jest.setTimeout(90_000);
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -134,4 +135,114 @@ test('`rollbot --version` names the version, the commit and the Node.js', async 
       `^rollbot ${pkg.version.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{7,12}|unknown), Node\\.js v\\d+`,
     ),
   );
+});
+
+test('a user token as SLACK_BOT_TOKEN stops `rollbot serve` at start-up, naming it (and not echoing it)', async () => {
+  const r = await rollbot(['serve'], {
+    SLACK_SIGNING_SECRET: 'first-hour-secret',
+    SLACK_BOT_TOKEN: 'xoxp-1-2-3-userTOKENVALUE',
+    REDIS_URL: 'redis://127.0.0.1:1',
+    PORT: '0',
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('SLACK_BOT_TOKEN is invalid: this is a user token');
+  expect(r.stderr).toContain('xoxb-');
+  expect(`${r.stdout}${r.stderr}`).not.toContain('userTOKENVALUE');
+  expect(r.stderr).not.toMatch(STACK);
+});
+
+/** Listens on `port` unless something already does (either way it is busy while the test runs). */
+async function occupy(port: number): Promise<Server | undefined> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+test('sandbox on a busy --port: says so and how to pick another, no stack trace', async () => {
+  const port = await freePort();
+  const busy = await occupy(port);
+  try {
+    const r = await rollbot(['sandbox', '--port', String(port), '--log-dir', `${dir.path}/sbx-busy`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`port ${port} is in use`);
+    expect(r.stderr).toContain('--port 0 for any free port (npm run sandbox -- --port 0)');
+    expect(r.stderr).not.toMatch(STACK);
+  } finally {
+    busy?.close();
+  }
+});
+
+test('sandbox with the default port 8080 busy: takes a free port and says so', async () => {
+  const busy = await occupy(8080);
+  const { REDIS_URL: _r, ...base } = process.env;
+  const child = spawn(process.execPath, ['bin/rollbot.js', 'sandbox', '--log-dir', `${dir.path}/sbx-moved`], {
+    cwd: ROOT,
+    env: { ...base, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await until(
+      'the sandbox to start',
+      () => /Ctrl-C stops everything/.test(out) || child.exitCode !== null,
+      60_000,
+    );
+    expect(out).toContain('(port 8080 is in use, so the console took a free port; --port picks one)');
+    const url = /Sandbox console\s+(http:\/\/127\.0\.0\.1:(\d+))/.exec(out);
+    expect(url?.[2]).not.toBe('8080');
+    expect((await fetch(url![1]!)).status).toBe(200);
+  } finally {
+    child.kill('SIGINT');
+    await exited;
+    busy?.close();
+  }
+});
+
+test('SIGTERM to `npx rollbot serve` reaches rollbot: it shuts down instead of running on, orphaned', async () => {
+  const { REDIS_URL: _r, npm_command: _c, ...base } = process.env;
+  // detached: its own process group, so the signal goes to npx alone, as `kill <pid of npx>` does.
+  const npx = spawn('npx', ['--no', 'rollbot', 'serve'], {
+    cwd: ROOT,
+    env: { ...base, ROLLBOT_MODE: 'sandbox', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  npx.stdout.on('data', (d) => (out += d));
+  npx.stderr.on('data', (d) => (out += d));
+  let url: string | undefined;
+  try {
+    await until(
+      'rollbot to listen',
+      () => (url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)?.[1]) !== undefined,
+      60_000,
+    );
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    npx.kill('SIGTERM');
+    // rollbot itself (a grandchild of npx) stops listening: its graceful shutdown ran.
+    await until(
+      'rollbot to stop listening',
+      async () =>
+        !(await fetch(`${url}/healthz`).then(
+          () => true,
+          () => false,
+        )),
+      30_000,
+    );
+  } finally {
+    if (
+      url &&
+      (await fetch(`${url}/healthz`).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      process.kill(-npx.pid!, 'SIGKILL');
+    }
+  }
 });

@@ -45,9 +45,38 @@ describe('config', () => {
       REDIS_URL: 'http://x',
     });
     expect(message).toMatch(/PORT is invalid/);
-    expect(message).toMatch(/SLACK_BOT_TOKEN is invalid: expected a bot token starting with xoxb-/);
+    expect(message).toMatch(
+      /SLACK_BOT_TOKEN is invalid: expected the Bot User OAuth Token, starting with xoxb-/,
+    );
     expect(message).toMatch(/LEASE_TTL is invalid: expected a duration/);
     expect(message).toMatch(/REDIS_URL is invalid/);
+  });
+
+  test.each([
+    [
+      'SLACK_BOT_TOKEN',
+      'xoxp-111-222-333-userSECRET',
+      'this is a user token: rollbot would act as the person who installed the app; expected the Bot User OAuth Token, starting with xoxb-',
+    ],
+    [
+      'SLACK_BOT_TOKEN',
+      'xapp-1-A0-222-appSECRET',
+      'this is an app-level token (it belongs in SLACK_APP_TOKEN); expected the Bot User OAuth Token, starting with xoxb-',
+    ],
+    [
+      'SLACK_APP_TOKEN',
+      'xoxb-1-2-botSECRET',
+      'this is a bot token (it belongs in SLACK_BOT_TOKEN); expected an app-level token, starting with xapp-',
+    ],
+    [
+      'SLACK_APP_TOKEN',
+      'xoxe.xoxp-1-refreshSECRET',
+      'this is a refresh token; expected an app-level token, starting with xapp-',
+    ],
+  ])('%s=%s is refused at start-up, saying which token it is and never echoing it', (name, token, reason) => {
+    const message = failure({ ...production, [name]: token });
+    expect(message).toContain(`${name} is invalid: ${reason}`);
+    expect(message).not.toContain('SECRET');
   });
 
   test('production requires a Redis', () => {

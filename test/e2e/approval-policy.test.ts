@@ -39,7 +39,9 @@ async function command(user: string, text: string, channel = 'C0PAYMENTS') {
 /** The refusal a person was told and its audit record carry the same reason. */
 async function expectRefused(user: string, told: RegExp, reason: string, incidentId?: string) {
   await waitTold(bot, user, told);
-  const records = (await waitAudited(bot, 'approval.refused', 1, incidentId ? { incidentId } : {})).filter(
+  // A refused click is approval.refused; a refused /rollback (freeze, cooldown) request.refused.
+  const action = ['cooldown', 'freeze'].includes(reason) ? 'request.refused' : 'approval.refused';
+  const records = (await waitAudited(bot, action, 1, incidentId ? { incidentId } : {})).filter(
     (r) => r.actor.type === 'user' && r.actor.id === user && r.details.reason === reason,
   );
   expect(records.length).toBeGreaterThanOrEqual(1);
@@ -87,7 +89,7 @@ test('non-approver and requester are refused; an approver runs it; then the cool
   expect(
     (await postAlert(bot, 'alertmanager', alertmanagerGroup([{ service: 'payments-api' }]))).status,
   ).toBe(200);
-  const alertRefusal = (await audited(bot, 'approval.refused')).filter((r) => r.details.origin === 'alert');
+  const alertRefusal = (await audited(bot, 'request.refused')).filter((r) => r.details.origin === 'alert');
   expect(alertRefusal).toMatchObject([{ actor: { type: 'system' }, details: { reason: 'cooldown' } }]);
   // The refusal is on the proposal itself, in the channel: no Approve, the emergency path named.
   const blocked = await bot.waitIncident('payments-api', (i) => Boolean(i.blocked && i.slack?.ts));
@@ -138,8 +140,10 @@ test('non-approver and requester are refused; an approver runs it; then the cool
   const refusedTold = ['U0CAROL', 'U0ALICE', 'U0ERIN', 'U0BOB'].flatMap((u) =>
     toldTo(bot, u).filter((e) => /refused/i.test(e.text)),
   );
-  expect((await audited(bot, 'approval.refused')).filter((r) => r.actor.type === 'user')).toHaveLength(
-    refusedTold.length,
+  const refusals = [...(await audited(bot, 'approval.refused')), ...(await audited(bot, 'request.refused'))];
+  expect(refusals.filter((r) => r.actor.type === 'user')).toHaveLength(refusedTold.length);
+  expect(await audited(bot, 'approval.refused')).not.toContainEqual(
+    expect.objectContaining({ details: expect.objectContaining({ origin: expect.anything() }) }),
   );
 }, 45_000);
 
@@ -152,7 +156,7 @@ test('a freeze window refuses requests and alerts (audited); break-glass still w
   expect(
     (await postAlert(bot, 'alertmanager', alertmanagerGroup([{ service: 'payments-api' }]))).status,
   ).toBe(200);
-  expect((await audited(bot, 'approval.refused')).filter((r) => r.details.origin === 'alert')).toMatchObject([
+  expect((await audited(bot, 'request.refused')).filter((r) => r.details.origin === 'alert')).toMatchObject([
     { details: { reason: 'freeze' } },
   ]);
   const blocked = await bot.waitIncident('payments-api', (i) => Boolean(i.blocked && i.slack?.ts));

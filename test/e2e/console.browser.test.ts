@@ -68,6 +68,65 @@ if (!haveChromium && process.env.CI) {
     await sandbox?.close();
   });
 
+  // First, so payments-api is not in its cooldown yet; the next test approves this proposal.
+  test('at 1,000 px wide: the README walk-through, the Fire-alert panel, pills inside cards, toasts over no button, replies from the app', async () => {
+    try {
+      await page.setViewportSize({ width: 1000, height: 800 });
+      await page.goto(sandbox.consoleUrl);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.waitForSelector('#live.on');
+      const fire = page.locator('button.alert-btn[data-service="checkout-web"]');
+      await expect(fire.isVisible()).resolves.toBe(true);
+      const box = (await fire.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(1000);
+      await page.locator('.deploy .pill').first().waitFor();
+      const overflow = await page.evaluate(
+        "[...document.querySelectorAll('.deploy')].filter((d) => { const c = d.getBoundingClientRect(); const p = d.querySelector('.pill'); if (!p) return false; const r = p.getBoundingClientRect(); return r.right > c.right + 0.5 || r.left < c.left - 0.5; }).map((d) => d.getAttribute('data-deployment'))",
+      );
+      expect(overflow).toEqual([]);
+
+      // The README, as typed: alice asks, with a reason; the proposal shows it.
+      await page.selectOption('#user', 'U0ALICE');
+      await page.fill('#command', '/rollback payments-api because errors after deploy');
+      await page.press('#command', 'Enter');
+      await page
+        .locator('.msg', { has: page.locator('button[data-action-id="rollback_approve"]') })
+        .filter({ hasText: 'because errors after deploy' })
+        .waitFor({ timeout: 15_000 });
+
+      await fire.click();
+      await page.locator('.toast').first().waitFor();
+      const covered = await page.evaluate(
+        "(() => { const t = [...document.querySelectorAll('.toast')].map((x) => x.getBoundingClientRect()); return [...document.querySelectorAll('button, input, select')].filter((b) => { const r = b.getBoundingClientRect(); return r.width > 0 && t.some((q) => q.left < r.right && q.right > r.left && q.top < r.bottom && q.bottom > r.top); }).map((b) => b.textContent || b.id); })()",
+      );
+      expect(covered).toEqual([]);
+      await expect(
+        page.evaluate("getComputedStyle(document.getElementById('toasts')).pointerEvents"),
+      ).resolves.toBe('none');
+
+      // A /rollback while the alert's proposal is open: told privately, by the app, where the reason went.
+      await page.locator('#channels li', { hasText: 'checkout-oncall' }).click();
+      await page
+        .locator('.msg button[data-action-id="rollback_dismiss"]')
+        .first()
+        .waitFor({ timeout: 15_000 });
+      await page.fill('#command', '/rollback checkout-web because errors after deploy');
+      await page.press('#command', 'Enter');
+      const reply = page.locator('.msg.ephemeral').filter({ hasText: 'errors after deploy' });
+      await reply.waitFor({ timeout: 15_000 });
+      await expect(reply.locator('.author').textContent()).resolves.toBe(sandbox.world.slackSim.app.botName);
+      await expect(reply.textContent()).resolves.toMatch(/is not on it: the proposal came from an alert/);
+      await mkdir(OUTPUT, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT, 'console-1000px.png') });
+      expect(pageErrors).toEqual([]);
+    } catch (err) {
+      await page.screenshot({ path: join(OUTPUT, 'console-1000px-failure.png') }).catch(() => {});
+      throw err;
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  }, 90_000);
+
   test('fire an alert, approve as bob through the confirm dialog, see the rollback succeed', async () => {
     await mkdir(OUTPUT, { recursive: true });
     try {

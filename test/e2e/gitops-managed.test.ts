@@ -56,7 +56,7 @@ test('Argo CD with the undo runbook: the alert’s proposal says "managed by Arg
   expect(text).toMatch(/self-heal/);
   expect(text).toMatch(/allowDrift: true/);
   expect(buttonsOf(message)).toEqual(['rollback_dismiss']);
-  const [refusal] = await audited(bot, 'approval.refused', { service: 'payments-api' });
+  const [refusal] = await audited(bot, 'request.refused', { service: 'payments-api' });
   expect(refusal).toMatchObject({ details: { reason: 'gitops_managed', origin: 'alert' } });
 
   // Nothing touched the cluster.

@@ -155,14 +155,14 @@ test('a realistic succeeded rollback: summary, durations, timeline, reverted, ru
   expect(md).toMatch(
     /At 2026-03-01 14:00:05 UTC, alert \*\*HighErrorRate\*\* .* Bob \(U0BOB\) approved it at 2026-03-01 14:03:03 UTC\. The rollback succeeded/,
   );
-  expect(md).toContain('the service recovered 4m 56s after the alert');
-  // Durations: 42s, 2m 16s, 63s, 4m 56s, 119s.
-  expect(md).toContain('| Detection → proposal | 42s |');
-  expect(md).toContain('| Proposal → approval | 2m 16s |');
-  expect(md).toContain('| Approval → rollout complete | 1m 3s |');
-  expect(md).toContain('| Alert → recovered | 4m 56s |');
-  expect(md).toContain('| Execution (start → finish) | 1m 59s |');
-  expect(md).toContain('- **Duration**: 4m 56s');
+  expect(md).toContain('the service recovered 4 m 56 s after the alert');
+  // Durations: 42 s, 2 m 16 s, 63s, 4 m 56 s, 119s.
+  expect(md).toContain('| Detection → proposal | 42 s |');
+  expect(md).toContain('| Proposal → approval | 2 m 16 s |');
+  expect(md).toContain('| Approval → rollout complete | 1 m 03 s |');
+  expect(md).toContain('| Alert → recovered | 4 m 56 s |');
+  expect(md).toContain('| Execution (start → finish) | 1 m 59 s |');
+  expect(md).toContain('- **Duration**: 4 m 56 s');
   // Timeline from the audit records: UTC times, actor names, escaped pipes.
   expect(md).toContain('All times UTC, 2026-03-01.');
   expect(md).toContain('| 14:03:03 | Bob | `approval.granted` | — |');
@@ -175,7 +175,7 @@ test('a realistic succeeded rollback: summary, durations, timeline, reverted, ru
     '- [`a1b2c3d`](https://github.example/pay/commit/a1b2c3d) Switch card tokenizer to v2 — carol',
   );
   expect(md).toContain('Bump http client \\| retries');
-  expect(md).toContain('| wait | `k8s.waitRollout` | succeeded | 1m 1s | 3/3 replicas updated |');
+  expect(md).toContain('| wait | `k8s.waitRollout` | succeeded | 1 m 01 s | 3/3 replicas updated |');
   expect(md).toContain('| notify | `slack.notify` | skipped | n/a | — |');
   expect(md).toContain('| Action | Owner | Due |');
   expect(md).toMatch(/## Root cause\n\n_To be written\._\n/);

@@ -128,7 +128,7 @@ describe('checks', () => {
       ),
     ).rejects.toMatchObject({
       code: 'timeout',
-      message: expect.stringMatching(/did not hold 200 for 0s: last seen HTTP \d{3}/),
+      message: expect.stringMatching(/did not hold 200 for 0 ms: last seen HTTP \d{3}/),
     });
     await world.repo.update(incident.id, (i) => ({ ...i, state: 'dismissed' }));
   });

@@ -30,13 +30,15 @@ export function register(program: Command, env: Env): void {
         ['rollbot sandbox --port 0', 'any free port (printed)'],
       ]),
     )
-    .action(async (opts: SandboxOptions) => {
+    .action(async (opts: SandboxOptions, cmd: Command) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         process.stderr.write(`rollbot sandbox: --port ${opts.port} is not a TCP port (0-65535)\n`);
         process.exitCode = 2;
         return;
       }
-      await withSandbox((sandbox) => sandbox.runSandbox({ ...opts, port, env }));
+      // A busy default port is not the operator's doing: the sandbox moves to a free one and says so.
+      const portGiven = cmd.getOptionValueSource('port') !== 'default';
+      await withSandbox((sandbox) => sandbox.runSandbox({ ...opts, port, portGiven, env }));
     });
 }

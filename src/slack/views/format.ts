@@ -12,15 +12,8 @@ export interface View {
   blocks: KnownBlock[];
 }
 
-/** "12.3s", "41s", "1m 12s", "2h 5m". */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, ms) / 1000;
-  if (s < 60) return `${(Math.round(s * 10) / 10).toString()}s`;
-  const totalSec = Math.round(s);
-  const m = Math.floor(totalSec / 60);
-  if (m < 60) return `${m}m ${totalSec % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
+/** "2.1 s", "1 m 05 s": the one human format (core/duration.ts). */
+export { humanDuration as formatDuration } from '../../core/duration.js';
 
 /** A window length for people: "30 minutes", "2 hours", "90 seconds". */
 export function formatWindow(ms: number): string {
@@ -56,12 +49,30 @@ export function formatUtc(at: number, opts: { seconds?: boolean; now?: number } 
  * A time Slack shows in each reader's own time zone (`<!date^…^{time}|fallback>`); the fallback
  * (UTC) is what clients without date support and the notification text show.
  */
-export function slackDate(at: number, now?: number): string {
-  const fallbackText = formatUtc(at, now !== undefined ? { now } : {});
+export function slackDate(at: number, now?: number, opts: { seconds?: boolean } = {}): string {
+  const fallbackText = formatUtc(at, {
+    ...(now !== undefined ? { now } : {}),
+    seconds: opts.seconds === true,
+  });
   const sameDay =
     now === undefined || new Date(at).toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10);
-  const token = sameDay ? '{time}' : '{date_short_pretty} {time}';
+  const time = opts.seconds ? '{time_secs}' : '{time}';
+  const token = sameDay ? time : `{date_short_pretty} ${time}`;
   return `<!date^${Math.floor(at / 1000)}^${token}|${fallbackText}>`;
+}
+
+/** formatUtc's arguments, Slack's output: the time in each reader's zone, UTC as the fallback. */
+export function slackTime(at: number, opts: { seconds?: boolean; now?: number } = {}): string {
+  return slackDate(at, opts.now, { seconds: opts.seconds === true });
+}
+
+/**
+ * Step summaries are plain text ("posted to channel C0PAYMENTS", the words every outlet can
+ * show); in Slack the channel becomes a mention, `<#C0PAYMENTS>`, which each reader's client
+ * shows as the channel's name and a link. `text` is already escaped (ids survive escaping).
+ */
+export function channelMentions(text: string): string {
+  return text.replace(/\bchannel ([CG][A-Z0-9]{2,})\b/g, '<#$1>');
 }
 
 /** A Slack mention for a user (`U…`/`W…`) or user group (`S…`) id; anything else is escaped. */

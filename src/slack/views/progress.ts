@@ -9,8 +9,9 @@ import {
   context,
   deploymentRef,
   fallback,
+  channelMentions,
   formatDuration,
-  formatUtc,
+  slackTime,
   header,
   slackDate,
   mention,
@@ -101,7 +102,7 @@ export function progressView(incident: Incident, opts: { now: number }): View {
     const current = steps.find((s) => s.status === 'running');
     if (current)
       text.push(
-        `Running: ${esc(current.id, 100)}${current.summary ? ` — ${esc(firstLine(current.summary), 200)}` : ''}`,
+        `Running: ${esc(current.id, 100)}${current.summary ? ` — ${channelMentions(esc(firstLine(current.summary), 200))}` : ''}`,
       );
   }
 
@@ -109,7 +110,7 @@ export function progressView(incident: Incident, opts: { now: number }): View {
   const stop = incident.execution?.cancelRequested;
   if ((incident.state === 'running' || incident.state === 'approved') && stop) {
     footer.push(
-      `:octagonal_sign: stop requested by ${mention(stop.id)} at ${formatUtc(stop.at, { seconds: true, now: opts.now })}: no further step starts`,
+      `:octagonal_sign: stop requested by ${mention(stop.id)} at ${slackTime(stop.at, { seconds: true, now: opts.now })}: no further step starts`,
     );
   } else if (incident.state === 'running' || incident.state === 'approved') {
     footer.push(`To stop: \`/rollback cancel ${esc(incident.service, 100)}\``);
@@ -132,7 +133,7 @@ function alertLine(incident: Incident, now: number): string {
   if (!alerts) return '';
   const what = `Alert: ${esc(firstLine(alerts.summary), 300)}`;
   return alerts.resolvedAt !== undefined
-    ? `${what} — :white_check_mark: resolved at ${formatUtc(alerts.resolvedAt, { now })}`
+    ? `${what} — :white_check_mark: resolved at ${slackTime(alerts.resolvedAt, { now })}`
     : `${what} — ${alerts.firing} firing`;
 }
 
@@ -142,7 +143,7 @@ function approvedLine(incident: Incident, now: number): string {
     .slice(0, 10)
     .map(
       (a) =>
-        `${mention(a.id)} at ${formatUtc(a.at, { seconds: true, now })}${a.breakGlass ? ' (:fire: break-glass)' : ''}`,
+        `${mention(a.id)} at ${slackTime(a.at, { seconds: true, now })}${a.breakGlass ? ' (:fire: break-glass)' : ''}`,
     )
     .join(', ');
   return `Approved by ${who}`;
@@ -153,7 +154,7 @@ export function stepLine(step: StepRecord, now: number): string {
   const parts = [`${STEP_ICON[step.status]} *${esc(step.id, 100)}* \`${esc(step.type, 60)}\``];
   if (ms !== undefined) parts.push(formatDuration(ms));
   if (step.attempts > 1) parts.push(`attempt ${step.attempts}`);
-  if (step.summary) parts.push(esc(firstLine(step.summary), 200));
+  if (step.summary) parts.push(channelMentions(esc(firstLine(step.summary), 200)));
   let line = parts.join(' — ');
   if (step.status === 'failed' && step.error) line += `\n      _${esc(firstLine(step.error.message), 300)}_`;
   return line;
@@ -206,7 +207,7 @@ function finalBanner(incident: Incident, now: number): string | undefined {
     }
     case 'dismissed':
       if (!incident.closedBy)
-        return `:heavy_multiplication_x: *Withdrawn* at ${formatUtc(incident.updatedAt, { now })}${incident.closeReason ? ` — ${esc(incident.closeReason, 1000)}` : ''}.`;
+        return `:heavy_multiplication_x: *Withdrawn* at ${slackTime(incident.updatedAt, { now })}${incident.closeReason ? ` — ${esc(incident.closeReason, 1000)}` : ''}.`;
       return (
         closedLine(
           ':heavy_multiplication_x: *Dismissed*',
@@ -221,7 +222,7 @@ function finalBanner(incident: Incident, now: number): string | undefined {
         ? ` by a fresh proposal \`${esc(incident.supersededBy, 100)}\``
         : '';
       const why = incident.closeReason ? ` — ${esc(incident.closeReason, 1000)}` : '';
-      return `:arrows_clockwise: *Replaced*${fresh} at ${formatUtc(incident.updatedAt, { now })}${why}.`;
+      return `:arrows_clockwise: *Replaced*${fresh} at ${slackTime(incident.updatedAt, { now })}${why}.`;
     }
     case 'expired':
       return (
@@ -242,7 +243,7 @@ function closedLine(
 ): string {
   const who = by ? ` by ${mention(by)}` : '';
   const reason = why ? ` — ${esc(why, 1000)}` : '';
-  return `${what}${who} at ${formatUtc(at, { now })}${reason}`;
+  return `${what}${who} at ${slackTime(at, { now })}${reason}`;
 }
 
 /** The dismissal window: "until 11:40" in each reader's own time zone (Slack date formatting). */

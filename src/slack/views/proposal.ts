@@ -13,7 +13,7 @@ import {
   fallback,
   fieldsSection,
   formatAge,
-  formatUtc,
+  slackTime,
   formatWindow,
   header,
   mention,
@@ -36,8 +36,20 @@ export function proposalView(incident: Incident, opts: { now: number }): View {
   const canApprove = plan.target !== null && !plan.noop && !incident.blocked;
 
   const title = `Rollback proposal: ${incident.service}`;
-  blocks.push(header(incident.origin === 'alert' ? `:rotating_light: ${title}` : title));
-  text.push(`${incident.emergency ? 'EMERGENCY (break-glass) ' : ''}${title}`);
+  // Break-glass must not look like the everyday proposal: its own header (siren, capitals), a
+  // warning banner before anything else, and a red (danger) Approve button.
+  blocks.push(
+    header(
+      incident.emergency
+        ? `:rotating_light: EMERGENCY break-glass rollback: ${incident.service} :rotating_light:`
+        : incident.origin === 'alert'
+          ? `:rotating_light: ${title}`
+          : title,
+    ),
+  );
+  text.push(
+    incident.emergency ? `:rotating_light: EMERGENCY break-glass rollback: ${incident.service}` : title,
+  );
 
   if (incident.emergency) {
     blocks.push(
@@ -45,6 +57,7 @@ export function proposalView(incident: Incident, opts: { now: number }): View {
         ':fire: *EMERGENCY (break-glass)* — this rollback skips cooldowns and freeze windows; ' +
           'one break-glass approval is enough, and every action is audited.',
       ),
+      { type: 'divider' },
     );
   }
 
@@ -60,11 +73,11 @@ export function proposalView(incident: Incident, opts: { now: number }): View {
     const resolved =
       alerts.resolvedAt === undefined
         ? ''
-        : `:white_check_mark: resolved at ${formatUtc(alerts.resolvedAt, { now: opts.now })}`;
+        : `:white_check_mark: resolved at ${slackTime(alerts.resolvedAt, { now: opts.now })}`;
     if (links.length || resolved) blocks.push(context(...[links.join(' · '), resolved].filter(Boolean)));
     text.push(`Alert: ${esc(firstLine(alerts.summary), 300)} (${firing})`);
     if (alerts.resolvedAt !== undefined)
-      text.push(`Alert resolved at ${formatUtc(alerts.resolvedAt, { now: opts.now })}`);
+      text.push(`Alert resolved at ${slackTime(alerts.resolvedAt, { now: opts.now })}`);
   }
 
   if (incident.requester) {
@@ -232,7 +245,7 @@ function actions(incident: Incident, canApprove: boolean): ActionsBlock {
     elements.unshift({
       type: 'button',
       action_id: APPROVE_ACTION,
-      style: 'primary',
+      style: incident.emergency ? 'danger' : 'primary',
       text: { type: 'plain_text', text: incident.emergency ? 'Approve (break-glass)' : 'Approve' },
       value,
       confirm: {

@@ -10,12 +10,12 @@ import {
   context,
   deploymentRef,
   fallback,
-  formatUtc,
+  slackTime,
   mention,
   revisionLabel,
   section,
 } from './format.js';
-import { LIMITS, capLines, esc, truncate } from './limits.js';
+import { LIMITS, capLines, esc, firstLine, truncate } from './limits.js';
 
 export const CANCEL_ACTION = 'rollback_cancel';
 
@@ -81,17 +81,26 @@ export function errorViewFrom(err: RollbotError, what: string): View {
  * A second click, or a click on a message that moved on: says who got there first, so a
  * double-click never looks like a failure (exactly-once approval, DESIGN.md invariant 2).
  */
-export function alreadyView(incident: Incident, opts: { now?: number } = {}): View {
+export function alreadyView(
+  incident: Incident,
+  opts: { now?: number; reason?: string | undefined } = {},
+): View {
   const at = (t: number) =>
-    formatUtc(t, { seconds: true, ...(opts.now !== undefined ? { now: opts.now } : {}) });
+    slackTime(t, { seconds: true, ...(opts.now !== undefined ? { now: opts.now } : {}) });
   const svc = esc(incident.service, 100);
   let line: string;
   switch (incident.state) {
     case 'proposed': {
       const got = incident.approvals.map((a) => `${mention(a.id)} at ${at(a.at)}`).join(', ');
+      const where = incident.slack?.permalink ? ` <${incident.slack.permalink}|Open it>.` : '';
       line = got
-        ? `Already approved by ${got}; more approvals are needed.`
-        : `The ${svc} proposal is still waiting for approval.`;
+        ? `Already approved by ${got}; more approvals are needed.${where}`
+        : `The ${svc} proposal is still waiting for approval.${where}`;
+      // A request that joins an open proposal adds nothing to it: say so, rather than lose the words.
+      if (opts.reason && opts.reason !== incident.reason) {
+        const from = incident.requester ? `${mention(incident.requester.id)}'s request` : 'an alert';
+        line += `\nYour reason (“${esc(firstLine(opts.reason), 300)}”) is not on it: the proposal came from ${from}. Say it in the proposal's thread so the approvers see it.`;
+      }
       break;
     }
     case 'approved':

@@ -10,7 +10,7 @@ import {
   context,
   fallback,
   formatAge,
-  formatUtc,
+  slackTime,
   header,
   imageTag,
   mention,
@@ -28,7 +28,7 @@ export function statusView(incidents: Incident[], opts: { now?: number } = {}): 
   }
   const now = opts.now;
   const lines = incidents.map((i) => {
-    const since = `since ${formatUtc(i.createdAt, now !== undefined ? { now } : {})}${now !== undefined ? ` (${formatAge(i.createdAt, now)})` : ''}`;
+    const since = `since ${slackTime(i.createdAt, now !== undefined ? { now } : {})}${now !== undefined ? ` (${formatAge(i.createdAt, now)})` : ''}`;
     const who = i.approvals.length
       ? `approved by ${i.approvals.map((a) => mention(a.id)).join(', ')}`
       : i.requester

@@ -38,9 +38,10 @@ describe('limits helpers', () => {
   });
 
   it('formats durations', () => {
-    expect(formatDuration(12_300)).toBe('12.3s');
-    expect(formatDuration(41_000)).toBe('41s');
-    expect(formatDuration(72_000)).toBe('1m 12s');
+    expect(formatDuration(2_064)).toBe('2.1 s');
+    expect(formatDuration(12_300)).toBe('12 s');
+    expect(formatDuration(41_000)).toBe('41 s');
+    expect(formatDuration(72_000)).toBe('1 m 12 s');
   });
 
   it('validateBlocks reports each broken limit', () => {

@@ -13,10 +13,10 @@ describe('progressView', () => {
     expect(buttons(view.blocks)).toEqual([]);
     const shown = blockText(view.blocks);
     expect(shown).toContain(':arrows_counterclockwise: Rolling back: payments-api');
-    expect(shown).toContain('Approved by <@U0BOB> at 14:00:59 UTC');
-    expect(shown).toContain(':white_check_mark: *undo* `k8s.rolloutUndo` — 1.2s');
+    expect(shown).toContain('Approved by <@U0BOB> at <!date^1773151259^{time_secs}|14:00:59 UTC>');
+    expect(shown).toContain(':white_check_mark: *undo* `k8s.rolloutUndo` — 1.2 s');
     expect(shown).toContain(
-      ':hourglass_flowing_sand: *wait-rollout* `k8s.waitRollout` — 3.8s — 2/3 updated, 1 available',
+      ':hourglass_flowing_sand: *wait-rollout* `k8s.waitRollout` — 3.8 s — 2/3 updated, 1 available',
     );
     expect(shown).toContain(':white_circle: *health*');
     expect(shown).toContain('*Verification*');
@@ -28,10 +28,10 @@ describe('progressView', () => {
   it('ends with a success banner naming the new revision and the verification time', () => {
     const view = progressView(makeRunIncident('succeeded'), { now });
     expect(validateView(view)).toEqual([]);
-    const banner = 'payments-api is back on revision 4 (1.4.2)*; verification passed in 41s';
+    const banner = 'payments-api is back on revision 4 (1.4.2)*; verification passed in 41 s';
     expect(blockText(view.blocks)).toContain(banner);
     expect(view.text).toContain(banner);
-    expect(blockText(view.blocks)).toContain(':white_check_mark: *wait-rollout* `k8s.waitRollout` — 12.3s');
+    expect(blockText(view.blocks)).toContain(':white_check_mark: *wait-rollout* `k8s.waitRollout` — 12 s');
   });
 
   it('says which step failed, the error, and what to do next', () => {
@@ -77,7 +77,9 @@ describe('progressView', () => {
       { now },
     );
     expect(validateView(dismissed)).toEqual([]);
-    expect(dismissed.text).toContain('*Dismissed* by <@U0CAROL> at 14:04 UTC — false alarm: load test');
+    expect(dismissed.text).toContain(
+      '*Dismissed* by <@U0CAROL> at <!date^1773151440^{time}|14:04 UTC> — false alarm: load test',
+    );
 
     const cancelled = progressView(
       makeRunIncident('cancelled', makeSteps({ health: 'skipped' }), {
@@ -129,7 +131,7 @@ describe('progressView', () => {
     );
     expect(validateView(stopped)).toEqual([]);
     expect(stopped.text).toContain(
-      '*Stopped* by <@U0BOB> at 14:19 UTC — stopped after payments/payments-api was rolled back to revision 2 (1.4.2); verification did not run.',
+      '*Stopped* by <@U0BOB> at <!date^1773152340^{time}|14:19 UTC> — stopped after payments/payments-api was rolled back to revision 2 (1.4.2); verification did not run.',
     );
     expect(stopped.text).toContain('*What to do next:* check payments-api by hand.');
     expect(stopped.text).not.toContain('Rollback cancelled');

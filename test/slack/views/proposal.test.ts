@@ -100,8 +100,9 @@ describe('proposalView', () => {
     );
     expect(blockText(view.blocks)).toContain(':fire: *EMERGENCY (break-glass)*');
     expect(blockText(view.blocks)).toContain('Break-glass approvers: <@U0CTO>');
-    expect(view.text).toMatch(/^EMERGENCY \(break-glass\)/);
+    expect(view.text).toMatch(/^:rotating_light: EMERGENCY break-glass rollback: payments-api/);
     expect(buttons(view.blocks)[0]?.confirm?.style).toBe('danger');
+    expect(buttons(view.blocks)[0]?.style).toBe('danger');
   });
 
   it('says when the alerts resolved, and counts approvals under a two-person rule', () => {
@@ -114,7 +115,7 @@ describe('proposalView', () => {
     });
     const view = proposalView(incident, { now });
     expect(validateView(view)).toEqual([]);
-    expect(blockText(view.blocks)).toContain('resolved at 14:03 UTC');
+    expect(blockText(view.blocks)).toContain('resolved at <!date^1773151380^{time}|14:03 UTC>');
     expect(blockText(view.blocks)).toContain('1 of 2 approvals: <@U0BOB>');
   });
 

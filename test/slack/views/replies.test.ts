@@ -61,7 +61,9 @@ describe('command replies', () => {
       makeRunIncident('running', makeSteps({ 'wait-rollout': 'running', health: 'pending' })),
       { now },
     );
-    expect(approved.text).toContain('Already approved by <@U0BOB> at 14:00:59 UTC');
+    expect(approved.text).toContain(
+      'Already approved by <@U0BOB> at <!date^1773151259^{time_secs}|14:00:59 UTC>',
+    );
     const dismissed = alreadyView(makeIncident({ state: 'dismissed', closedBy: { id: 'U0CAROL' } }));
     expect(dismissed.text).toContain('already dismissed by <@U0CAROL>');
     const lease = leaseHeldView({ service: 'payments-api', incidentId: 'inc-1', holder: 'rollbot-7c9d-1' });
@@ -81,7 +83,9 @@ describe('command replies', () => {
       { now },
     );
     expect(validateView(view)).toEqual([]);
-    expect(view.text).toContain('*payments-api* — proposed since 14:00 UTC (5m ago) — from an alert');
+    expect(view.text).toContain(
+      '*payments-api* — proposed since <!date^1773151200^{time}|14:00 UTC> (5m ago) — from an alert',
+    );
     expect(view.text).toContain('running (step 2/3)');
     expect(view.text).toContain('approved by <@U0BOB>');
   });

@@ -77,7 +77,10 @@ describe('every view stays within Slack limits on absurd input', () => {
   it('proposal (200 commits, 5,000-char texts, 40 images)', () => {
     const view = proposalView(incident, { now: FIXTURE_NOW });
     expect(validateView(view)).toEqual([]);
-    expect(buttons(view.blocks).filter((b) => b.style === 'primary')).toHaveLength(1);
+    // One highlighted Approve: primary, or red (danger) for a break-glass proposal.
+    expect(
+      buttons(view.blocks).filter((b) => b.style === (incident.emergency ? 'danger' : 'primary')),
+    ).toHaveLength(1);
     expect(blockText(view.blocks)).toMatch(/and 19\d more commits/);
     const pruned = proposalView(
       { ...incident, plan: { ...incident.plan, target: null } },

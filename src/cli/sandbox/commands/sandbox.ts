@@ -11,6 +11,8 @@ export interface SandboxCommandOptions {
   scenario?: string | undefined;
   /** The console's port, already checked by the command line. */
   port: number;
+  /** Whether --port was given; a busy default port (8080) is replaced by a free one. */
+  portGiven?: boolean | undefined;
   runbooks: string;
   logDir: string;
   /** The environment `rollbot` was started with (REDIS_URL, LOG_LEVEL, RUNBOOK_VAR_*). */
@@ -22,20 +24,32 @@ export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
   const logDir = resolve(opts.logDir);
   const logFile = await openLogFile(logDir);
   const log = createLogger({ level: logLevelFrom(opts.env, 'info'), destination: logFile.stream });
-  let sandbox;
-  try {
-    sandbox = await startSandbox({
+  const start = (port: number) =>
+    startSandbox({
       log,
       scenarioPath: opts.scenario,
       runbooksDir: opts.runbooks,
-      port: opts.port,
+      port,
       kubeconfigDir: logDir,
       env: opts.env,
     });
+  let sandbox;
+  let moved = '';
+  try {
+    try {
+      sandbox = await start(opts.port);
+    } catch (err) {
+      if (!addressInUse(err) || opts.portGiven || opts.port === 0) throw err;
+      sandbox = await start(0);
+      moved = `(port ${opts.port} is in use, so the console took a free port; --port picks one)`;
+    }
   } catch (err) {
     const e = asRollbotError(err);
+    const hint = addressInUse(err)
+      ? `port ${opts.port} is in use: stop what listens there, or pick another: --port 8081, or --port 0 for any free port (npm run sandbox -- --port 0)`
+      : e.hint;
     process.stderr.write(
-      `rollbot sandbox could not start: ${e.operatorMessage}\n${e.hint ? `  ${e.hint}\n` : ''}`,
+      `rollbot sandbox could not start: ${e.operatorMessage}\n${hint ? `  ${hint}\n` : ''}`,
     );
     await logFile.close();
     process.exitCode = 1;
@@ -44,7 +58,7 @@ export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
   const { urls, world } = sandbox;
   const store = opts.env.REDIS_URL ? describeRedisTarget({ url: opts.env.REDIS_URL }) : 'in memory';
   const rows: [string, string][] = [
-    ['Sandbox console', urls.console],
+    ['Sandbox console', `${urls.console}${moved ? `  ${moved}` : ''}`],
     ['rollbot', `${urls.bot}  (Slack: /slack/events, alerts: /webhooks/alertmanager; store ${store})`],
     ['Slack simulator', `${urls.slack}  (inspect: /_sandbox/workspace)`],
     ['Kubernetes API', urls.kubernetes],
@@ -74,6 +88,13 @@ export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
   await sandbox.close();
   await logFile.close();
   process.exitCode = 0;
+}
+
+/** EADDRINUSE, however deep it was wrapped (RollbotError causes). */
+function addressInUse(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause)
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE/.test(e.message)) return true;
+  return false;
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {

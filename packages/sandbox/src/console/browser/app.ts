@@ -23,7 +23,8 @@ import {
 
 // ---- rendering -------------------------------------------------------------------------------
 function messageHtml(m: ShownMessage, c: RenderContext, ephemeral: boolean): string {
-  const w = who(m.user);
+  // An ephemeral's `user` is who sees it; it comes from the app, as Slack shows it.
+  const w = who(ephemeral ? info().bot.id : m.user);
   const edited = ('edited' in m && m.edited) || (m.history && m.history.length);
   const cls = 'msg' + (ephemeral ? ' ephemeral' : '') + (edited ? ' edited' : '');
   let html =
