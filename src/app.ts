@@ -87,8 +87,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
   const { config, store, kube } = world;
   const clock = world.clock ?? systemClock;
   const log = world.log ?? createLogger({ level: config.logLevel });
-  const build = buildInfo();
-  const metrics = createMetrics(build);
+  const metrics = createMetrics(buildInfo());
+  const { prometheusUrl, alertmanagerUrl } = config;
   const { token, apiUrl } = config.github;
   const github = world.github ?? (token ? createGitHubClient({ token, baseUrl: apiUrl, log }) : undefined);
   const registry = world.registry ?? (await RunbookRegistry.load(config.runbooks, github));
@@ -118,14 +118,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
     records: { repo, store, audit: audit.sink },
     steps: {
       registry: createStepRegistry(),
-      clients: {
-        kube,
-        github,
-        slack,
-        fetch: world.fetch ?? fetch,
-        prometheusUrl: config.prometheusUrl,
-        alertmanagerUrl: config.alertmanagerUrl,
-      },
+      clients: { kube, github, slack, fetch: world.fetch ?? fetch, prometheusUrl, alertmanagerUrl },
       vars: { ...config.runbookVars, ...world.runbookEnv },
     },
     replica: { instanceId: config.instanceId, leaseTtlMs: config.leaseTtlMs },
@@ -175,7 +168,7 @@ export async function createApp(world: World): Promise<RollbotApp> {
 
   const health = createHealth({
     registry: metrics.registry,
-    build,
+    build: buildInfo(),
     clock,
     checks: [
       { name: 'store', check: () => store.ping() },

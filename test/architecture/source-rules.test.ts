@@ -83,4 +83,12 @@ describe('source rules', () => {
       .map(({ f, lines }) => `${f}: ${lines} lines`);
     expect(long).toEqual([]);
   });
+
+  test('the composition root stays wiring: createApp is at most 150 lines', () => {
+    const lines = read('src/app.ts').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('export async function createApp('));
+    const end = lines.findIndex((l, i) => i > start && l === '}');
+    expect(start).toBeGreaterThan(-1);
+    expect(end - start + 1).toBeLessThanOrEqual(150);
+  });
 });

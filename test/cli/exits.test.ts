@@ -4,42 +4,13 @@
  * rather than a wall-clock assertion. Commands that start things (serve, demo, drill, sandbox)
  * fail after part of the world is up, to prove they stop what they started.
  */
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { jest } from '@jest/globals';
+import { rollbot } from '../helpers/cli.js';
 import { freePort, tempDir } from '../helpers/infra/daemon.js';
 
 jest.setTimeout(90_000);
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `rollbot …` as the README does (the bundle when fresh); kills it only if the jest timeout is near. */
-function rollbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const { REDIS_URL: _r, KUBECONFIG: _k, ...base } = process.env;
-  const child = spawn(process.execPath, ['bin/rollbot.js', ...args], {
-    cwd: ROOT,
-    env: { ...base, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr });
-    }),
-  );
-}
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let closedPort: number;

@@ -7,38 +7,12 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { jest } from '@jest/globals';
+import { ROOT, rollbot, type Run } from '../helpers/cli.js';
 import { freePort, tempDir, until } from '../helpers/infra/daemon.js';
 
 jest.setTimeout(90_000);
-const ROOT = new URL('../..', import.meta.url).pathname;
 /** A line of a JavaScript stack trace ("    at fn (file:1:2)"). */
 const STACK = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function rollbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const { REDIS_URL: _r, KUBECONFIG: _k, ...base } = process.env;
-  const child = spawn(process.execPath, ['bin/rollbot.js', ...args], {
-    cwd: ROOT,
-    env: { ...base, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
