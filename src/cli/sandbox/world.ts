@@ -53,6 +53,8 @@ export interface SandboxOptions {
   kubeconfigDir?: string | undefined;
   /** Slack rate limits on (default) or off (benchmarks). */
   slackRateLimit?: boolean | undefined;
+  /** How long simulated Slack waits for an ack (Slack's 3 s by default; tests of behaviour, not speed, wait longer). */
+  slackAckTimeoutMs?: number | undefined;
   withConsole?: boolean | undefined;
   /**
    * The environment: SLACK_SIGNING_SECRET and WEBHOOK_* set here are the sandbox's secrets (so a
@@ -118,6 +120,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     signingSecret: secrets.signingSecret,
     botToken: secrets.botToken,
     ...(opts.slackRateLimit === false ? { rateLimit: false } : {}),
+    ...(opts.slackAckTimeoutMs !== undefined ? { ackTimeoutMs: opts.slackAckTimeoutMs } : {}),
   });
   const githubDouble = await startGitHubDouble({ scenario, token: secrets.githubToken });
   const gitops = scenario.gitops.apps.length
