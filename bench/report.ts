@@ -7,6 +7,7 @@ import { ms, ratio, summarize } from './lib/stats.js';
 import type { StormResult } from './storm.js';
 import { STORM_ALERTS, STORM_SERVICES } from './storm.js';
 import type { UndoResult } from './undo-vs-kubectl.js';
+import type { EditStormResult } from './edit-storm.js';
 
 export interface RunData {
   machine: Machine;
@@ -14,6 +15,7 @@ export interface RunData {
   ack: { rows: AckRow[]; responses: number };
   storm: StormResult;
   undo: UndoResult;
+  editStorm?: EditStormResult | undefined;
   seconds: number;
   quick: boolean;
 }
@@ -102,7 +104,7 @@ export function report(d: RunData): string {
   const okStorm = storm.proposals === STORM_SERVICES && storm.servicesWithProposal === STORM_SERVICES;
   const okRss = storm.peakRssMb <= 250;
   out.push(
-    `### 4. Alert storm: ${STORM_ALERTS.toLocaleString('en')} alerts over ${STORM_SERVICES} services, Slack rate limits on (1 post/s per channel, bursts of 10)`,
+    `### 4. Alert storm: ${STORM_ALERTS.toLocaleString('en')} alerts over ${STORM_SERVICES} services, Slack rate limits on (1 post/s per channel, bursts of 10; since issue 14 also every method's tier)`,
     '',
   );
   out.push('| figure | result | target | reference (same run) | verdict |');
@@ -162,6 +164,12 @@ export function report(d: RunData): string {
   out.push('');
   if (!ok5) misses.push(NOTES.undo);
 
+  if (d.editStorm) {
+    const six = editStormSection(d.editStorm);
+    out.push(...six.lines);
+    if (six.missed) misses.push(NOTES.editStorm);
+  }
+
   out.push('### Targets missed: why, and what would fix it', '');
   out.push(misses.length ? misses.map((s) => `- ${s}`).join('\n') : 'None.');
   out.push('');
@@ -173,6 +181,8 @@ export function report(d: RunData): string {
  * confirmed with a CPU profile (see bench/README.md, "unfinished").
  */
 const NOTES = {
+  editStorm:
+    'edit storm: a final state lost or late, or a reply behind an edit — read the bot log for "Slack rate-limited an edit" (src/slack/edit-lane.ts paces edits within Tier 3 and keeps a slot per message owed its final state).',
   clickToPatch:
     'approve → PATCH: the path from click to PATCH is sequential round trips — approval checks (approver lookup in Slack, audit append and incident writes in Redis, a staleness re-read of the Deployment), then the executor (lease, step start record, history read, undo plan read) before the PATCH; the row above counts the Kubernetes requests and Slack calls on that path. Fix: start the executor before the Slack-side bookkeeping, run the staleness read and approver lookup concurrently, and reuse the history read for the undo plan.',
   alertToProposal:
@@ -188,3 +198,29 @@ const NOTES = {
   rss: 'RSS: the bot is already near or over the budget when idle, before any alert: `bin/rollbot.js` runs the TypeScript sources through tsx (transpiled modules and source maps stay in memory) and start-up loads every SDK eagerly (@kubernetes/client-node with all its generated models, Octokit, Bolt + WebClient, prom-client, ioredis). The storm itself adds the rest. Fix: measure and ship the compiled build (`npm run build`, dist/ — what the Dockerfile runs), import the Kubernetes client per API group, and lazy-load Octokit; then re-run this benchmark against dist/.',
   undo: "undo vs kubectl: rollbot's figure is the k8s.rolloutUndo step's work in a separate warm process; kubectl's is a whole process, most of it start-up (the gcloud dispatcher build here). A miss would mean the simulator or the machine is overloaded: compare with the bot's own step timing (`step succeeded`, field ms).",
 };
+
+/** Benchmark 6's section (issue 14): live progress of 20 concurrent rollbacks under Slack's tiers. */
+export function editStormSection(r: EditStormResult): { lines: string[]; missed: boolean } {
+  const lag = summarize(r.finalLagMs);
+  const reply = summarize(r.approveToReplyMs);
+  const proposal = summarize(r.alertToProposalMs);
+  const n429 = Object.entries(r.status429);
+  const okLost = r.lost.length === 0 && r.succeeded === r.rollbacks;
+  const okLag = r.finalLagMs.length === r.rollbacks && lag.max <= 30_000;
+  // "Delayed by edits": behind a client paused for a chat.update 429 (Retry-After: up to 60 s).
+  const okDelay = reply.max <= 10_000 && proposal.max <= 10_000 && n429.every(([m]) => m === 'chat.update');
+  const lines = [
+    `### 6. Live progress of ${r.rollbacks} concurrent rollbacks under Slack's rate tiers (chat.update 50/min per workspace, chat.postMessage ~1/s per channel)`,
+    '',
+    '| figure | result | target | verdict |',
+    '| --- | --- | --- | --- |',
+    `| final states lost (message not showing the run's result) | ${r.lost.length} of ${r.rollbacks}${r.lost.length ? ` (${r.lost.join(', ')})` : ''}; runs succeeded: ${r.succeeded} | 0 | ${verdict(okLost)} |`,
+    `| run ended → its message shows the final state | p50 ${ms(lag.p50)}, max ${ms(lag.max)} | every one ≤ 30 s | ${verdict(okLag)} |`,
+    `| approve click → the run's first thread reply | p50 ${ms(reply.p50)}, max ${ms(reply.max)} | none delayed by edits | ${verdict(okDelay)} |`,
+    `| alert during the edits → proposal posted (${proposal.n} alerts) | p50 ${ms(proposal.p50)}, max ${ms(proposal.max)} | none delayed by edits | |`,
+    `| Slack 429 answers | ${n429.length ? n429.map(([m, n]) => `${m} ${n}`).join(', ') : '0'} (chat.update calls: ${r.chatUpdates}) | none outside chat.update | |`,
+    `| (whole scenario; 1-minute load average before → after) | ${r.seconds.toFixed(1)} s; ${r.load.before.toFixed(1)} → ${r.load.after.toFixed(1)} | — | |`,
+    '',
+  ];
+  return { lines, missed: !(okLost && okLag && okDelay) };
+}

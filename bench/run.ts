@@ -2,7 +2,8 @@
  * `npm run bench`: every rollbot benchmark in one run (about 2–3 minutes), each figure beside a
  * reference measured in the same run, appended to bench/RESULTS.md with date, commit and machine.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) and, for benchmark 5, kubectl on PATH.
- * All traffic stays on 127.0.0.1. Options: --quick (fewer iterations, for trying the bench out).
+ * All traffic stays on 127.0.0.1. Options: --quick (fewer iterations, for trying the bench out);
+ * --only edit-storm (benchmark 6 alone, about a minute, appended as its own dated section).
  */
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { runAckLoad, RATE, FIXED_SECONDS, MAX_SECONDS } from './ack-load.js';
@@ -10,11 +11,13 @@ import { runFlows } from './flows.js';
 import { writeFixture } from './lib/fixture.js';
 import { startBench } from './lib/harness.js';
 import { machine } from './lib/machine.js';
-import { report } from './report.js';
+import { EDIT_STORM_SERVICES, runEditStorm } from './edit-storm.js';
+import { editStormSection, report } from './report.js';
 import { runStorm, STORM_SERVICES } from './storm.js';
 import { runUndo } from './undo-vs-kubectl.js';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const FLOW_WARMUP = 5;
 // Kept small: with ~200 generated services the bot hit stale keep-alive sockets to the Slack
 // simulator (ECONNRESET, then WebClient retry back-off of seconds) — see RESULTS.md notes.
@@ -24,10 +27,54 @@ const CLI_RUNS = 2;
 
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
+/** Benchmark 6 in a fresh world: the shipped runbook's shape, Slack's tiers on. */
+async function editStorm() {
+  log(`6: ${EDIT_STORM_SERVICES - 3} concurrent rollbacks under Slack's rate tiers, fresh bot process`);
+  const fixture = await writeFixture(EDIT_STORM_SERVICES, 20, 'live');
+  const bench = await startBench(fixture, {
+    slackRateLimit: true,
+    env: (world) => ({ RUNBOOK_VAR_SERVICES_URL: world.prometheus.url }),
+  });
+  try {
+    return await runEditStorm(bench);
+  } finally {
+    await bench.close();
+  }
+}
+
+async function append(text: string) {
+  const path = new URL('./RESULTS.md', import.meta.url);
+  const existing = await readFile(path, 'utf8').catch(() => '');
+  if (!existing)
+    await writeFile(
+      path,
+      '# rollbot benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last. Targets from issue 9.\n',
+    );
+  await appendFile(path, `\n${text}`);
+  process.stdout.write(text);
+}
+
 async function main() {
   const started = performance.now();
   const m = machine();
   log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, commit ${m.commit}`);
+  if (only === 'edit-storm') {
+    const r = await editStorm();
+    const six = editStormSection(r);
+    const text = [
+      `## ${m.date} (benchmark 6 only: \`npm run bench -- --only edit-storm\`)`,
+      '',
+      `- commit: ${m.commit}`,
+      `- machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}; shared with other test suites (load average in the last row)`,
+      `- the bot runs as \`rollbot serve\` (bin/rollbot.js: the esbuild bundle when fresh, else tsx; production mode, real Redis) in its own process; simulators in the bench process; whole run ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      '',
+      ...six.lines,
+    ].join('\n');
+    await append(text);
+    log(`done; appended to bench/RESULTS.md${six.missed ? ' (a target MISSED)' : ''}`);
+    return;
+  }
+  if (only) throw new Error(`--only: unknown benchmark ${only} (known: edit-storm)`);
 
   const undoServices = 2 * (UNDO_EACH + 1) + CLI_RUNS;
   const fixture = await writeFixture(FLOW_WARMUP + FLOW_ITERATIONS + undoServices);
@@ -63,17 +110,11 @@ async function main() {
     await stormBench.close();
   }
 
+  const editStormResult = await editStorm();
+
   const seconds = (performance.now() - started) / 1000;
-  const text = report({ machine: m, flows, ack, storm, undo, seconds, quick });
-  const path = new URL('./RESULTS.md', import.meta.url);
-  const existing = await readFile(path, 'utf8').catch(() => '');
-  if (!existing)
-    await writeFile(
-      path,
-      '# rollbot benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last. Targets from issue 9.\n',
-    );
-  await appendFile(path, `\n${text}`);
-  process.stdout.write(text);
+  const text = report({ machine: m, flows, ack, storm, undo, editStorm: editStormResult, seconds, quick });
+  await append(text);
   log(`done in ${seconds.toFixed(0)} s; appended to bench/RESULTS.md`);
 }
 

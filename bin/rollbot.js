@@ -7,6 +7,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// Node 22+ warns (DEP0040) when a dependency loads the built-in punycode module: not rollbot's to
+// fix, and not the first line an operator should read. Only that warning is dropped.
+const emitWarning = process.emitWarning;
+process.emitWarning = function (warning, ...args) {
+  const code = args[0] && typeof args[0] === 'object' ? args[0].code : args[1];
+  if (code === 'DEP0040') return;
+  return emitWarning.call(process, warning, ...args);
+};
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/rollbot.mjs`;
 const sandboxBundle = `${root}dist/rollbot-sandbox.mjs`;

@@ -60,7 +60,14 @@ const common = {
   outExtension: { '.js': '.mjs' },
   plugins: [sandboxApart],
   // Bundled CommonJS dependencies call require(); give each ESM output one.
-  banner: { js: "import { createRequire as __rollbotRequire } from 'node:module'; const require = __rollbotRequire(import.meta.url);" },
+  // Node 22+ warns (DEP0040) on stderr when a bundled dependency loads the built-in punycode module;
+  // that line is not rollbot's to fix and would be the first thing an operator reads. Only that
+  // warning is dropped, before any bundled module runs; bin/rollbot.js does the same from source.
+  banner: {
+    js:
+      "import { createRequire as __rollbotRequire } from 'node:module'; const require = __rollbotRequire(import.meta.url);" +
+      "process.emitWarning = ((emit) => function (w, ...a) { if ((a[0] && typeof a[0] === 'object' ? a[0].code : a[1]) === 'DEP0040') return; return emit.call(process, w, ...a); })(process.emitWarning);",
+  },
 };
 
 mkdirSync(opts.outdir, { recursive: true });

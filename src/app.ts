@@ -33,7 +33,7 @@ import { Cooldowns } from './policy/cooldown.js';
 import { postmortemKey, postmortemPublisher } from './postmortem/publish.js';
 import { RunbookRegistry } from './runbooks/registry.js';
 import { createBolt } from './slack/bolt-app.js';
-import { createSlackGateway } from './slack/client.js';
+import { createEditRoute, createSlackGateway } from './slack/client.js';
 import { RollbackCommands } from './slack/commands.js';
 import { type SlackGateway, slackDirectory } from './slack/gateway.js';
 import { interactionHandlers } from './slack/interactions.js';
@@ -49,6 +49,8 @@ export interface World {
   kube: KubeGateway;
   /** Default: from config.slack (createSlackGateway). */
   slack?: SlackGateway | undefined;
+  /** Message edits' own gateway (default: a second client from config.slack; `slack` when that is given). */
+  slackEdits?: SlackGateway | undefined;
   /** Default: from config.github when a token is set (createGitHubClient). */
   github?: GitHubClient | undefined;
   clock?: Clock | undefined;
@@ -108,7 +110,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
       : undefined,
     threadLink: async (id) => (await repo.get(id))?.slack?.permalink,
   });
-  const notifier = new SlackNotifier(slack, clock, log, config.slack.fallbackChannel);
+  const edits = createEditRoute({ ...config.slack, clock, log, world, track, read: (id) => repo.get(id) });
+  const notifier = new SlackNotifier(slack, clock, log, config.slack.fallbackChannel, edits);
   const planner = new ClusterPlanner(kube, github);
   const cooldowns = new Cooldowns(store);
   const progress = createLiveProgress({ notifier, read: (id) => repo.get(id), track });
@@ -222,8 +225,8 @@ export async function createApp(world: World): Promise<RollbotApp> {
       await http.close(config.shutdownGraceMs);
       await bolt.stop();
       await executor.stop({ graceMs: config.shutdownGraceMs });
+      await edits.lane.close(config.shutdownGraceMs).finally(() => progress.stop());
       await background.idle();
-      progress.stop();
       await audit.stop();
       await store.close();
       log.info('rollbot stopped');

@@ -59,8 +59,38 @@ ${channels.join('\n')}
 `;
 }
 
-function runbookYaml(i: number): string {
+/**
+ * `undo`: a single k8s.rolloutUndo step. `live`: the shipped runbook's shape (announce in the
+ * thread, undo, wait, a held health check at RUNBOOK_VAR_SERVICES_URL), which edits its message
+ * as often as a real rollback does.
+ */
+export type RunbookShape = 'undo' | 'live';
+
+function runbookYaml(i: number, shape: RunbookShape): string {
   const s = serviceName(i);
+  const steps =
+    shape === 'undo'
+      ? `steps:
+  - type: k8s.rolloutUndo
+`
+      : `steps:
+  - id: announce
+    type: slack.notify
+    with: { text: ":rewind: Rolling back {{ service }} to revision {{ target.revision }}" }
+  - id: undo
+    type: k8s.rolloutUndo
+  - id: wait
+    type: k8s.waitRollout
+    timeout: 2m
+verification:
+  - id: healthz
+    type: http.check
+    with:
+      url: "{{ env.RUNBOOK_VAR_SERVICES_URL }}/services/${NAMESPACE}/${s}/healthz"
+      expectStatus: 200
+      holdFor: 2s
+      interval: 500ms
+`;
   return `name: ${s}
 version: "1"
 match:
@@ -70,18 +100,20 @@ channel: ${channelId(i)}
 approval:
   approvers: { users: [${APPROVER}] }
   required: 1
-steps:
-  - type: k8s.rolloutUndo
-`;
+${steps}`;
 }
 
-export async function writeFixture(services: number, stepMs = 5): Promise<Fixture> {
+export async function writeFixture(
+  services: number,
+  stepMs = 5,
+  shape: RunbookShape = 'undo',
+): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'rollbot-bench-'));
   const runbooksDir = join(dir, 'runbooks');
   await mkdir(runbooksDir);
   const scenarioPath = join(dir, 'scenario.yaml');
   await writeFile(scenarioPath, scenarioYaml(services, stepMs));
   for (let i = 0; i < services; i++)
-    await writeFile(join(runbooksDir, `${serviceName(i)}.yaml`), runbookYaml(i));
+    await writeFile(join(runbooksDir, `${serviceName(i)}.yaml`), runbookYaml(i, shape));
   return { dir, scenarioPath, runbooksDir, services };
 }

@@ -17,6 +17,8 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export interface Bench {
   world: SandboxWorld;
   bot: Child;
+  /** The bot's Redis key prefix (to read its incidents). */
+  prefix: string;
   /** Requests the Kubernetes simulator and Web API calls the Slack simulator received so far. */
   counts(): { kube: number; slack: number };
   /** Resolves with performance.now() when the simulator receives a PATCH whose path ends with `suffix`. */
@@ -27,7 +29,10 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-export async function startBench(fixture: Fixture, opts: { slackRateLimit: boolean }): Promise<Bench> {
+export async function startBench(
+  fixture: Fixture,
+  opts: { slackRateLimit: boolean; env?: (world: SandboxWorld) => Record<string, string> },
+): Promise<Bench> {
   const log = createLogger({ level: 'silent' });
   const world = await startSandboxWorld({
     scenarioPath: fixture.scenarioPath,
@@ -76,12 +81,14 @@ export async function startBench(fixture: Fixture, opts: { slackRateLimit: boole
     PROMETHEUS_URL: world.prometheus.url,
     RUNBOOKS_DIR: fixture.runbooksDir,
     WEBHOOK_ALERTMANAGER_TOKEN: world.secrets.alertmanagerToken,
+    ...opts.env?.(world),
   });
   world.attach(bot.url);
 
   return {
     world,
     bot,
+    prefix,
     counts: () => ({ kube: kubeCount, slack: slackCount }),
     nextPatch: (suffix, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {

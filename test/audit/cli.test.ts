@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { jest } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { AuditLog } from '../../src/audit/index.js';
 import type { RedisStore } from '../../src/store/index.js';
@@ -20,6 +21,10 @@ function rollbot(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+// Each test starts the CLI a few times; on a busy machine (or from the TypeScript sources, when the
+// bundle is older than them) that is seconds apiece: a hang still fails, a slow start does not.
+jest.setTimeout(120_000);
 
 describe('rollbot audit (CLI against Redis)', () => {
   let store: RedisStore;

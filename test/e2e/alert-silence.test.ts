@@ -147,7 +147,13 @@ describeWithBinaries(['prometheus-alertmanager'], 'runbook silence, against a re
       .filter((r) => r.action.startsWith('step.') && JSON.stringify(r.details).includes('silence'))
       .map((r) => r.action);
     expect(stepEvents).toEqual(['step.started', 'step.succeeded', 'step.started', 'step.succeeded']);
-    const message = textOf(bot.world.slackSim.message('C0PAYMENTS', done.slack!.ts)!);
+    // The final edit is paced by the edit lane (src/slack/edit-lane.ts): wait for it to land.
+    const message = await bot.world.slackSim
+      .waitFor(() => {
+        const text = textOf(bot.world.slackSim.message('C0PAYMENTS', done.slack!.ts)!);
+        return text.includes('expire-silence') && !/Running:/.test(text) && text;
+      }, 15_000)
+      .catch(() => textOf(bot.world.slackSim.message('C0PAYMENTS', done.slack!.ts)!));
     expect(message).toContain('silence-alerts');
     expect(message).toContain(`expired silence ${silence!.id}`);
   });

@@ -61,6 +61,13 @@ test('a deploy after the proposal makes the approval stale: refused with a messa
   expect(textOf(bot.world.slackSim.message('C0PAYMENTS', fresh.slack!.ts)!)).toMatch(
     /Passed over revision 3 \(1\.5\.0\): suspect, it was live when \*HighErrorRate\* fired at <!date\^/,
   );
+  // The old message's edit goes through the paced edit lane: wait for it rather than race it.
+  await bot.world.slackSim
+    .waitFor(
+      () => !buttonsOf(bot.world.slackSim.message('C0PAYMENTS', old.slack!.ts)!).includes('rollback_approve'),
+      15_000,
+    )
+    .catch(() => undefined);
   expect(buttonsOf(bot.world.slackSim.message('C0PAYMENTS', old.slack!.ts)!)).not.toContain(
     'rollback_approve',
   );

@@ -43,7 +43,7 @@ export function toldTo(bot: Bot, user: string): StoredEphemeral[] {
 }
 
 /** Waits until `user` has been told something matching `pattern`; returns that text. */
-export async function waitTold(bot: Bot, user: string, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+export async function waitTold(bot: Bot, user: string, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
   return bot.world.slackSim
     .waitFor(
       () =>
@@ -68,7 +68,7 @@ export async function waitMessage(
   bot: Bot,
   channel: string,
   pattern: RegExp,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<StoredMessage> {
   return bot.world.slackSim
     .waitFor(() => bot.world.slackSim.messages(channel).find((m) => pattern.test(textOf(m))), timeoutMs)
@@ -95,7 +95,7 @@ export async function waitAudited(
   action: string,
   n = 1,
   filter: { incidentId?: string; service?: string } = {},
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<AuditRecord[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

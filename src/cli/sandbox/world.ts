@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type GitHubDouble, startGitHubDouble } from '@rollbot/sandbox/github';
+import { type GitOpsController, startGitOpsController } from '@rollbot/sandbox/gitops';
 import { type KubeSimulator, startKubeSimulator } from '@rollbot/sandbox/kube';
 import { type PrometheusSimulator, startPrometheusSimulator } from '@rollbot/sandbox/prometheus';
 import { SandboxError } from '@rollbot/sandbox/errors';
@@ -25,6 +26,8 @@ export interface SandboxWorld {
   prometheus: PrometheusSimulator;
   slackSim: SlackSimulator;
   githubDouble: GitHubDouble;
+  /** The GitOps controller, when the scenario has `gitops.apps` (Argo CD / Flux with self-heal). */
+  gitops?: GitOpsController | undefined;
   kubeconfigPath: string;
   kube: KubeGateway;
   github: GitHubClient;
@@ -50,6 +53,8 @@ export interface SandboxOptions {
   kubeconfigDir?: string | undefined;
   /** Slack rate limits on (default) or off (benchmarks). */
   slackRateLimit?: boolean | undefined;
+  /** How long simulated Slack waits for an ack (Slack's 3 s by default; tests of behaviour, not speed, wait longer). */
+  slackAckTimeoutMs?: number | undefined;
   withConsole?: boolean | undefined;
   /**
    * The environment: SLACK_SIGNING_SECRET and WEBHOOK_* set here are the sandbox's secrets (so a
@@ -115,8 +120,18 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     signingSecret: secrets.signingSecret,
     botToken: secrets.botToken,
     ...(opts.slackRateLimit === false ? { rateLimit: false } : {}),
+    ...(opts.slackAckTimeoutMs !== undefined ? { ackTimeoutMs: opts.slackAckTimeoutMs } : {}),
   });
   const githubDouble = await startGitHubDouble({ scenario, token: secrets.githubToken });
+  const gitops = scenario.gitops.apps.length
+    ? startGitOpsController({
+        apps: scenario.gitops.apps,
+        github: githubDouble,
+        kube: kubeSim,
+        pollMs: scenario.gitops.pollMs,
+        selfHealDelayMs: scenario.gitops.selfHealDelayMs,
+      })
+    : undefined;
   const dir = opts.kubeconfigDir ?? (await mkdtemp(join(tmpdir(), 'rollbot-sandbox-')));
   await mkdir(dir, { recursive: true });
   const kubeconfigPath = join(dir, 'kubeconfig');
@@ -132,6 +147,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     prometheus,
     slackSim,
     githubDouble,
+    gitops,
     kubeconfigPath,
     kube,
     github,
@@ -164,6 +180,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     }),
     attach: (botUrl) => slackSim.setEventsUrl(`${botUrl}/slack/events`),
     close: async () => {
+      gitops?.close();
       await Promise.allSettled([slackSim.close(), githubDouble.close(), prometheus.close()]);
       await kubeSim.close();
       opts.log.debug('sandbox closed');

@@ -108,16 +108,18 @@ export class Daemon {
   /** Waits for `ready`; if the process dies first or never gets ready, the error carries its output. */
   async ready(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
     try {
+      let exited = false;
       await until(
         `${this.name} to be ${what}`,
         async () => {
-          if (!this.running)
-            throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode})`);
-          return probe().catch(() => false);
+          // A daemon that exited will not become ready: stop polling (and say so) at once.
+          if (!this.running) exited = true;
+          return exited || probe().catch(() => false);
         },
         timeoutMs,
         50,
       );
+      if (exited) throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode})`);
     } catch (err) {
       await this.kill();
       throw new Error(`${(err as Error).message}\n--- ${this.name} output ---\n${this.output()}`);

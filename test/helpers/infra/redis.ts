@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Daemon, freePorts, tempDir, until } from './daemon.js';
+import { Daemon, freePort, freePorts, tempDir, until } from './daemon.js';
 
 /** One short-lived admin connection that never retries. */
 export async function redisAdmin<T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> {
@@ -116,6 +116,38 @@ export interface RunningSentinel {
 
 const MASTER_NAME = 'rollbotmaster';
 
+async function startSentinel(
+  sentinel: string,
+  port: number,
+  masterPort: number,
+  dir: string,
+  downAfterMs: number | undefined,
+): Promise<Daemon> {
+  // Sentinel rewrites its config file (it records the topology), so each gets its own.
+  const file = join(dir, `sentinel-${port}.conf`);
+  await writeFile(
+    file,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
+      `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfterMs ?? 1000}`,
+      `sentinel failover-timeout ${MASTER_NAME} 10000`,
+      `sentinel parallel-syncs ${MASTER_NAME} 1`,
+      '',
+    ].join('\n'),
+  );
+  const d = await Daemon.spawn(`redis-sentinel-${port}`, sentinel, [file]);
+  await d.ready('watching the master', () =>
+    redisAdmin(port, async (c) => {
+      const addr = (await c.call('SENTINEL', 'get-master-addr-by-name', MASTER_NAME)) as string[] | null;
+      return Number(addr?.[1]) === masterPort;
+    }),
+  );
+  return d;
+}
+
 export async function startRedisSentinel(
   server: string,
   sentinel: string,
@@ -144,30 +176,18 @@ export async function startRedisSentinel(
       30_000,
       100,
     );
-    for (const port of sentinelPorts) {
-      // Sentinel rewrites its config file (it records the topology), so each gets its own.
-      const file = join(dir.path, `sentinel-${port}.conf`);
-      await writeFile(
-        file,
-        [
-          `port ${port}`,
-          'bind 127.0.0.1',
-          `dir ${dir.path}`,
-          `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
-          `sentinel down-after-milliseconds ${MASTER_NAME} ${opts.downAfterMs ?? 1000}`,
-          `sentinel failover-timeout ${MASTER_NAME} 10000`,
-          `sentinel parallel-syncs ${MASTER_NAME} 1`,
-          '',
-        ].join('\n'),
-      );
-      const d = await Daemon.spawn(`redis-sentinel-${port}`, sentinel, [file]);
-      all.push(d);
-      await d.ready('watching the master', () =>
-        redisAdmin(port, async (c) => {
-          const addr = (await c.call('SENTINEL', 'get-master-addr-by-name', MASTER_NAME)) as string[] | null;
-          return Number(addr?.[1]) === masterPort;
-        }),
-      );
+    for (let k = 0; k < sentinelPorts.length; k++) {
+      // A port found free seconds ago may since have gone to someone's outgoing connection (the
+      // ephemeral range is shared, and other suites run beside this one): then take another.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          all.push(await startSentinel(sentinel, sentinelPorts[k]!, masterPort!, dir.path, opts.downAfterMs));
+          break;
+        } catch (err) {
+          if (attempt >= 3 || !/Address already in use/.test((err as Error).message)) throw err;
+          sentinelPorts[k] = await freePort();
+        }
+      }
     }
     // Every sentinel must know the others before a failover can get a quorum.
     await until(

@@ -13,4 +13,4 @@ export type { AppIdentity } from './shapes.js';
 export type { ApiCall, Block, ResponseUrlPost, SlackFault, StoredEphemeral, StoredMessage } from './types.js';
 export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './response-url.js';
 export type { RateLimitOptions } from './rate-limit.js';
-export { DEFAULT_RATE_LIMIT } from './rate-limit.js';
+export { DEFAULT_RATE_LIMIT, METHOD_LIMITS, TIERS } from './rate-limit.js';

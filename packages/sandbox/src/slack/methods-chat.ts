@@ -50,6 +50,8 @@ const update: MethodHandler = (ctx, args) => {
   if (!m) throw new SlackApiFailure('message_not_found');
   if (m.botId !== ctx.app.botId) throw new SlackApiFailure('cant_update_message');
   const content = messageContent(args, shortId);
+  // Slack keeps a message's blocks when chat.update has no `blocks` (an empty array removes them).
+  if (args.blocks === undefined && content.blocks === undefined && m.blocks) content.blocks = m.blocks;
   ctx.state.updateMessage(m, content, ctx.app.botUserId);
   return { ok: true, channel: channel.id, ts: m.ts, text: m.text, message: slackMessage(m, ctx.app) };
 };

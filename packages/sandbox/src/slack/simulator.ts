@@ -24,7 +24,7 @@ export interface SlackSimulatorOptions {
   port?: number | undefined;
   /** Time for message ts, rate limits and response_url expiry (default: system time). Signing always uses real time, as Bolt checks it against the system clock. */
   clock?: { now(): number } | undefined;
-  /** chat.postMessage per-channel limit (default 10 burst, 1/s); `false` disables it for benchmarks. */
+  /** Slack's rate limits: chat.postMessage per channel (default burst 10, 1/s) and every method's tier (rate-limit.ts); `false` disables them for benchmarks. */
   rateLimit?: RateLimitOptions | false | undefined;
   /** The app's request URL for commands and interactions (Bolt's `/slack/events`); or `setEventsUrl` later. */
   eventsUrl?: string | undefined;
@@ -58,7 +58,7 @@ export interface SlackSimulator {
   ephemerals(userId?: string): StoredEphemeral[];
   responses(): ResponseUrlPost[];
   calls(method?: string): ApiCall[];
-  /** Resolves with the predicate's first truthy value (checked on every change). */
+  /** Resolves with the predicate's first truthy value (checked on every change); default timeout 10 s. */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** A channel as plain text, threads indented: for transcripts and failing-test output. */
   transcript(channel: string): string;

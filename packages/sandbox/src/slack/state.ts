@@ -186,7 +186,7 @@ export class SlackState {
   }
 
   /** Resolves with the predicate's first truthy value, re-checked on every change; rejects on timeout. */
-  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 2000): Promise<T> {
+  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         let value: T | undefined | null | false;

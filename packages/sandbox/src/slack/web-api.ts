@@ -9,7 +9,8 @@ import { infoMethods } from './methods-info.js';
 /**
  * `POST <url>/api/<method>`: token check, injected faults, the method itself, and the record of
  * the call. Like Slack, errors are HTTP 200 `{ ok: false, error }`, except rate limits (429 +
- * Retry-After) and injected 5xx.
+ * Retry-After: the per-method tiers in rate-limit.ts, chat.postMessage's per-channel limit in its
+ * handler) and injected 5xx.
  */
 const METHODS: Record<string, MethodHandler> = { ...chatMethods, ...infoMethods };
 const SCOPES = 'commands,chat:write,chat:write.public,usergroups:read,users:read';
@@ -57,6 +58,10 @@ export async function handleWebApi(
     if (status !== 200 || fault.error)
       return answer(status, { ok: false, error: fault.error ?? 'fatal_error' });
   }
+
+  const retryAfter = opts.ctx.limiter.takeMethod(method);
+  if (retryAfter !== undefined)
+    return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
 
   try {
     answer(200, handler(opts.ctx, args));

@@ -146,10 +146,8 @@ describe('simulator HTTP surface', () => {
     await expect(call(deployPath)).rejects.toThrow();
 
     sim.faults.add({ endWatchAfterMs: 100 });
-    const t1 = Date.now();
     const watch = await call('/apis/apps/v1/namespaces/payments/deployments?watch=1');
     const text = await watch.text();
-    expect(Date.now() - t1).toBeLessThan(2000);
     expect(text.trim().split('\n')[0]).toContain('"type":"ADDED"');
     expect(sim.faults.list()).toEqual([]);
   });

@@ -28,6 +28,8 @@ describe('Slack simulator with unmodified Bolt and WebClient', () => {
       signingSecret: SECRET,
       botToken: TOKEN,
       rateLimit: false,
+      // Slack's deadline is 3 s; delivery.test.ts checks it. Here a busy machine must not matter.
+      ackTimeoutMs: 30_000,
     });
     app = new App({
       signingSecret: SECRET,
@@ -110,7 +112,6 @@ describe('Slack simulator with unmodified Bolt and WebClient', () => {
       .command('/rollback', 'payments-api to 2', { channel: '#payments-oncall' });
     expect(res.status).toBe(200);
     expect(res.timedOut).toBe(false);
-    expect(res.ackMs).toBeLessThan(3000);
     expect(seen.commands[0]).toMatchObject({
       command: '/rollback',
       text: 'payments-api to 2',
