@@ -133,7 +133,7 @@ export class ClusterPlanner implements Planner {
   ): Promise<IncidentPlan> {
     const git = await planThroughGit(this.github, runbook, p, request, about, suspects);
     const commits = git.target
-      ? await revertedCommits(this.github, runbook.repository, p.current.images[0], git.target.images[0])
+      ? await revertedCommitsOfImages(this.github, runbook.repository, p.current.images, git.target.images)
       : { commits: [], note: undefined, compareUrl: undefined };
     return {
       namespace: p.namespace,
