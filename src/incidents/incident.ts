@@ -81,6 +81,33 @@ export interface ManagerInfo {
   message?: string | undefined;
 }
 
+/**
+ * The GitOps path (src/gitops/revert.ts): the config-repo commit that moved the image to the bad
+ * tag, and the revert prepared at plan time — a branch with one commit setting the tag back, and a
+ * pull request. Approval merges it (or waits for a person to); the controller then syncs.
+ */
+export interface GitopsPlan {
+  repo: string;
+  path: string;
+  /** Branch the controller syncs from. */
+  ref: string;
+  merge: 'auto' | 'human';
+  image: string;
+  fileKind: 'kustomization' | 'helm-values' | 'manifest';
+  fromTag: string;
+  toTag: string;
+  /** `ref`'s head when planned: the revert is cut from it; approval refuses if it moved. */
+  baseSha: string;
+  culprit: CommitInfo & { date?: string | undefined };
+  branch: string;
+  commitSha: string;
+  pr: { number: number; url: string; title: string };
+  /** What the base branch's protection asks before a merge (when rollbot may read it). */
+  protection?: { requiredReviews: number; requiredChecks: string[] } | undefined;
+  /** Who must merge, in words, for the proposal. */
+  mergers: string;
+}
+
 export interface IncidentPlan {
   namespace: string;
   deployment: string;
@@ -107,6 +134,8 @@ export interface IncidentPlan {
   compareUrl?: string | undefined;
   /** Set when a GitOps controller or Helm manages the Deployment (src/gitops). */
   managedBy?: ManagerInfo | undefined;
+  /** Set when the runbook rolls back through the config repository (runbook `gitops:`). */
+  gitops?: GitopsPlan | undefined;
 }
 
 export interface AlertSummary {

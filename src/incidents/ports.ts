@@ -18,6 +18,8 @@ export interface Planner {
     target: { namespace: string; deployment: string },
     request: Incident['request'],
     suspects?: readonly Suspect[],
+    /** What the proposal is about, for a revert pull request's description (runbook gitops:). */
+    about?: { reason?: string | undefined; alert?: string | undefined; requester?: string | undefined },
   ): Promise<IncidentPlan>;
   /** The revision live right now (to record it as suspect when an alert fires). */
   live(target: { namespace: string; deployment: string }): Promise<RevisionInfo>;

@@ -91,7 +91,11 @@ export class Proposals {
 
     const request = req.request ?? {};
     const suspects = await this.d.suspects.list(runbook.service);
-    const plan = await this.d.planner.plan(runbook, req.target, request, suspects);
+    const plan = await this.d.planner.plan(runbook, req.target, request, suspects, {
+      reason: req.reason,
+      alert: req.alerts?.summary,
+      requester: req.requester?.name ?? req.requester?.id,
+    });
     // A GitOps controller would put the bad image back (src/gitops/guard.ts): refused like a
     // freeze, before anything changes, with the reason and the fix; break-glass does not help.
     const managed = gate.ok && plan.managedBy?.undo === 'refused' ? plan.managedBy : undefined;

@@ -69,7 +69,21 @@ export function loadKubeConfig(opts: KubeClientOptions = {}): KubeConfig {
       hint: 'set current-context in the kubeconfig or pass --context',
     });
   }
+  allowPlainHttp(kc);
   return kc;
+}
+
+/**
+ * `server: http://…` (what `kubectl proxy` serves) works in kubectl: with plain HTTP there is no
+ * certificate to verify, so the TLS settings are simply unused. client-node 1.4 instead refuses
+ * the cluster unless `insecure-skip-tls-verify` is set ("HTTP protocol is not allowed when
+ * skipTLSVerify is not set or false", config.js createAgent). For an http:// server that flag
+ * changes nothing but which agent client-node builds, so set it; https:// servers are untouched.
+ */
+function allowPlainHttp(kc: KubeConfig): void {
+  kc.clusters = kc.clusters.map((c) =>
+    /^http:\/\//i.test(c.server) && !c.skipTLSVerify ? { ...c, skipTLSVerify: true } : c,
+  );
 }
 
 /**

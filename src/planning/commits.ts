@@ -16,6 +16,44 @@ export function imageTag(image: string): string | undefined {
   return colon > slash ? ref.slice(colon + 1) : undefined;
 }
 
+/**
+ * The commits for every container whose image the rollback changes (by position, as a pod
+ * template's containers keep their order): a sidecar listed first and unchanged is not compared.
+ * With one changed container this is `revertedCommits` for it; with several, their commits
+ * together (each once) and each one's note.
+ */
+export async function revertedCommitsOfImages(
+  github: Octokit | undefined,
+  repository: { github: string; refFromTag: string } | undefined,
+  currentImages: readonly string[],
+  targetImages: readonly string[],
+): Promise<{ commits: CommitInfo[]; note?: string; compareUrl?: string }> {
+  const changed = currentImages
+    .map((current, i) => ({ current, target: targetImages[i] }))
+    .filter(
+      (p): p is { current: string; target: string } => p.target !== undefined && p.target !== p.current,
+    );
+  if (changed.length === 0) return revertedCommits(github, repository, currentImages[0], targetImages[0]);
+  const results = await Promise.all(
+    changed.map((p) => revertedCommits(github, repository, p.current, p.target)),
+  );
+  if (results.length === 1) return results[0]!;
+  const seen = new Set<string>();
+  const commits = results
+    .flatMap((r) => r.commits)
+    .filter((c) => !seen.has(c.sha) && seen.add(c.sha))
+    .slice(0, MAX_COMMITS);
+  const notes = results
+    .map((r, i) => (r.note ? `${changed[i]!.current}: ${r.note}` : undefined))
+    .filter((n): n is string => n !== undefined);
+  const compareUrl = results.find((r) => r.compareUrl)?.compareUrl;
+  return {
+    commits,
+    ...(notes.length ? { note: notes.join('; ') } : {}),
+    ...(compareUrl ? { compareUrl } : {}),
+  };
+}
+
 export async function revertedCommits(
   github: Octokit | undefined,
   repository: { github: string; refFromTag: string } | undefined,

@@ -5,8 +5,11 @@ import type { Planner } from '../incidents/ports.js';
 import type { UndoPlan, UndoTarget } from '../kube/plan.js';
 import { detectManager } from '../gitops/detect.js';
 import { assessUndo } from '../gitops/guard.js';
+import { type PlanAbout, planThroughGit } from '../gitops/plan.js';
+import { configMoved } from '../gitops/revert.js';
+import type { ManagerInfo } from '../incidents/incident.js';
 import type { Runbook } from '../runbooks/schema.js';
-import { revertedCommits } from './commits.js';
+import { revertedCommitsOfImages } from './commits.js';
 
 /**
  * Implements the domain's Planner over Kubernetes (what `kubectl rollout undo` would restore)
@@ -64,14 +67,26 @@ export class ClusterPlanner implements Planner {
     target: { namespace: string; deployment: string },
     request: UndoTarget,
     suspects: readonly Suspect[] = [],
+    about?: PlanAbout,
   ): Promise<IncidentPlan> {
     const p = await this.kube.planUndo(target.namespace, target.deployment, {
       ...request,
       skipTemplates: suspects.map((s) => s.templateHash),
     });
+    const managedBy = assessUndo(
+      runbook,
+      target,
+      detectManager({
+        namespace: p.namespace,
+        name: p.deployment,
+        labels: p.labels,
+        annotations: p.annotations,
+      }),
+    );
+    if (runbook.gitops) return this.planThroughGit(runbook, p, request, suspects, managedBy, about);
     const mark = (h: { templateHash?: string | undefined }) => suspectMark(suspects, h.templateHash);
     const commits = p.target
-      ? await revertedCommits(this.github, runbook.repository, p.current.images[0], p.target.images[0])
+      ? await revertedCommitsOfImages(this.github, runbook.repository, p.current.images, p.target.images)
       : { commits: [], note: undefined, compareUrl: undefined };
     return {
       namespace: p.namespace,
@@ -103,16 +118,39 @@ export class ClusterPlanner implements Planner {
       commits: commits.commits,
       commitsNote: commits.note,
       compareUrl: commits.compareUrl,
-      managedBy: assessUndo(
-        runbook,
-        target,
-        detectManager({
-          namespace: p.namespace,
-          name: p.deployment,
-          labels: p.labels,
-          annotations: p.annotations,
-        }),
-      ),
+      managedBy,
+    };
+  }
+
+  /** A `gitops:` runbook: the target comes from the config repository, reached by a revert PR. */
+  private async planThroughGit(
+    runbook: Runbook,
+    p: UndoPlan,
+    request: UndoTarget,
+    suspects: readonly Suspect[],
+    managedBy: ManagerInfo | undefined,
+    about: PlanAbout,
+  ): Promise<IncidentPlan> {
+    const git = await planThroughGit(this.github, runbook, p, request, about, suspects);
+    const commits = git.target
+      ? await revertedCommitsOfImages(this.github, runbook.repository, p.current.images, git.target.images)
+      : { commits: [], note: undefined, compareUrl: undefined };
+    return {
+      namespace: p.namespace,
+      deployment: p.deployment,
+      resourceVersion: p.resourceVersion,
+      templateHash: p.fingerprint,
+      current: p.current,
+      target: git.target,
+      targetMissingReason: git.targetMissingReason,
+      targetSuspect: git.targetSuspect,
+      skippedSuspects: git.skippedSuspects,
+      choices: choicesOf(p, suspects),
+      commits: commits.commits,
+      commitsNote: commits.note,
+      compareUrl: commits.compareUrl,
+      managedBy,
+      gitops: git.gitops,
     };
   }
 
@@ -122,7 +160,11 @@ export class ClusterPlanner implements Planner {
 
   async staleness(plan: IncidentPlan): Promise<{ stale: false } | { stale: true; reason: string }> {
     const now = await this.kube.planUndo(plan.namespace, plan.deployment, {});
-    if (now.fingerprint === plan.templateHash) return { stale: false };
+    if (now.fingerprint === plan.templateHash) {
+      // Through Git, the revert was cut from the synced branch's head: a newer head is a new plan.
+      const moved = plan.gitops && this.github ? await configMoved(this.github, plan.gitops) : undefined;
+      return moved ? { stale: true, reason: moved } : { stale: false };
+    }
     return {
       stale: true,
       reason:

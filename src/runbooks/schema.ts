@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { channelId, duration, githubRepo, groupId, labelName, templatedUrl, userId } from './fields.js';
 import { MATCHER_HINT, parseMatcher } from './matchers.js';
+import { gitops, gitopsSteps } from './gitops-schema.js';
 import { checkStepSchema, SILENCE_STEP_IDS, stepSchema, type CheckStep, type Step } from './steps-schema.js';
 
 const matcher = z
@@ -213,6 +214,7 @@ export const runbookObjectSchema = z
       .describe('the Deployment to roll back'),
     channel: channelId.describe('Slack channel id (C…/G…) for proposals and progress'),
     repository: repository.optional().describe('lets the plan list the commits being reverted'),
+    gitops: gitops.optional(),
     allowDrift: z
       .boolean()
       .default(false)
@@ -263,6 +265,7 @@ export const runbookObjectSchema = z
       });
     check(rb.steps, 'steps');
     check(rb.verification, 'verification');
+    gitopsSteps(rb, ctx);
   });
 
 /** Fills the defaults that depend on other fields: service, requesterMayApprove, step ids. */

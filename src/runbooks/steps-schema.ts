@@ -69,6 +69,17 @@ export const githubIssueParams = z.strictObject({
   labels: z.array(z.string().min(1)).default([]).describe('labels to add'),
 });
 
+export const gitopsMergeParams = z
+  .strictObject({})
+  .describe(
+    "no parameters: merges the plan's revert pull request (runbook gitops:), or waits for a person to",
+  );
+export const gitopsWaitSyncParams = z
+  .strictObject({})
+  .describe(
+    'no parameters: waits until the Deployment runs the target image, rolled out (kubectl rollout status)',
+  );
+
 export const waitParams = z.strictObject({ duration: duration('how long to wait') });
 
 export const httpCheckParams = z.strictObject({
@@ -154,6 +165,19 @@ export const prometheusCheckStep = step(
   'compare a PromQL value',
 );
 
+export const gitopsMergeStep = step(
+  'gitops.merge',
+  gitopsMergeParams,
+  false,
+  'merge the revert pull request in the config repository (runbook gitops:)',
+);
+export const gitopsWaitSyncStep = step(
+  'gitops.waitSync',
+  gitopsWaitSyncParams,
+  false,
+  'wait until the GitOps controller has synced the revert and the rollout completed',
+);
+
 const checkSteps = [httpCheckStep, prometheusCheckStep] as const;
 
 /** Any step allowed in `steps`. */
@@ -165,6 +189,8 @@ export const stepSchema = z.discriminatedUnion('type', [
   githubCommentStep,
   githubIssueStep,
   waitStep,
+  gitopsMergeStep,
+  gitopsWaitSyncStep,
   ...checkSteps,
 ]);
 
@@ -181,6 +207,8 @@ export type SlackNotifyParams = z.output<typeof slackNotifyParams>;
 export type GithubCommentParams = z.output<typeof githubCommentParams>;
 export type GithubIssueParams = z.output<typeof githubIssueParams>;
 export type WaitParams = z.output<typeof waitParams>;
+export type GitopsMergeParams = z.output<typeof gitopsMergeParams>;
+export type GitopsWaitSyncParams = z.output<typeof gitopsWaitSyncParams>;
 export type HttpCheckParams = z.output<typeof httpCheckParams>;
 export type PrometheusCheckParams = z.output<typeof prometheusCheckParams>;
 

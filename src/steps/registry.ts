@@ -2,6 +2,8 @@
 import { alertmanagerExpireSilence, alertmanagerSilence } from './alertmanager-silence.js';
 import { githubComment } from './github-comment.js';
 import { githubIssue } from './github-issue.js';
+import { gitopsMerge } from './gitops-merge.js';
+import { gitopsWaitSync } from './gitops-wait-sync.js';
 import { httpCheck } from './http-check.js';
 import { httpRequest } from './http-request.js';
 import { rolloutUndo } from './k8s-rollout-undo.js';
@@ -23,6 +25,8 @@ export const BUILTIN_STEPS: readonly StepImplementation[] = [
   githubComment,
   wait,
   httpRequest,
+  gitopsMerge,
+  gitopsWaitSync,
   alertmanagerSilence,
   alertmanagerExpireSilence,
 ];

@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadScenario } from '@rollbot/sandbox/scenario';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -24,6 +26,19 @@ function rollbot(args: string[]): Promise<{ code: number | null; out: string }> 
   child.stderr.on('data', (d) => (out += d));
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
 }
+
+test('the scenario answers every query the shipped runbook verifies with (else the drill waits for data)', async () => {
+  const scenario = await loadScenario('stuck-rollout');
+  const runbook = parse(await readFile(join(ROOT, 'runbooks', 'payments-api.yaml'), 'utf8')) as {
+    verification: { type: string; with?: { query?: string } }[];
+  };
+  const queries = runbook.verification
+    .filter((v) => v.type === 'prometheus.check')
+    .map((v) => v.with!.query!);
+  expect(queries.length).toBeGreaterThan(0);
+  const known = scenario.metrics.map((m) => m.query.replace(/\s+/g, ''));
+  for (const q of queries) expect(known).toContain(q.replace(/\s+/g, ''));
+});
 
 test('`rollbot drill payments-api --scenario stuck-rollout` rolls the stuck rollout back and passes', async () => {
   const out = await mkdtemp(join(tmpdir(), 'rollbot-drill-stuck-'));

@@ -51,7 +51,7 @@ describe('rollbot undo / status / history', () => {
     ]);
 
     c = capture();
-    expect(await runStatus(w.gw, `${NS}/${NAME}`, { timeout: '10s' }, c.w, c.e)).toBe(0);
+    expect(await runStatus(w.gw, `${NS}/${NAME}`, { timeout: '25s' }, c.w, c.e)).toBe(0);
     expect(c.out.at(-1)).toBe('deployment "payments-api" successfully rolled out');
   });
 

@@ -69,7 +69,12 @@ describe('bug 1: the old rollout ProgressDeadlineExceeded is not the rollback ve
   }, 90_000);
 
   test('without the undo result, the first read (generation not yet observed) marks the old condition stale', async () => {
-    sim = await startKubeSimulator({ scenario: await loadScenario('stuck-rollout') });
+    // A slow controller (2 s), so the wait's first read surely comes before its first pass: this
+    // rule only covers that case; the executor passes the undo's condition and needs no luck.
+    sim = await startKubeSimulator({
+      scenario: await loadScenario('stuck-rollout'),
+      timing: { controllerDelay: 2000 },
+    });
     const gw = gatewayFor(sim);
     await gw.rolloutUndo({ namespace: NS, name: NAME });
     const res = await gw.waitRollout(NS, NAME, { timeoutMs: 60_000 });

@@ -12,7 +12,7 @@ describe('waitRollout', () => {
     w.sim.clearRequests();
     const progress: [string, RolloutCounts][] = [];
     const r = await w.gw.waitRollout(NS, NAME, {
-      timeoutMs: 10_000,
+      timeoutMs: 25_000,
       onProgress: (m, c) => progress.push([m, c]),
     });
     expect(r).toMatchObject({
@@ -55,7 +55,7 @@ describe('waitRollout', () => {
     w = await startWorld();
     w.sim.faults.add({ pathPattern: /watch=true/, endWatchAfterMs: 30, times: 3 });
     await w.gw.rolloutUndo({ namespace: NS, name: NAME });
-    const r = await w.gw.waitRollout(NS, NAME, { timeoutMs: 10_000 });
+    const r = await w.gw.waitRollout(NS, NAME, { timeoutMs: 25_000 });
     expect(r.done).toBe(true);
     expect(w.sim.requests.filter((q) => q.query['watch'] === 'true').length).toBeGreaterThanOrEqual(2);
   });

@@ -17,7 +17,7 @@ export function register(program: Command, env: Env): void {
       )
       .option(
         '--scenario <name|file>',
-        'sandbox scenario: a built-in name (default, stuck-rollout) or a YAML file (default: default)',
+        'sandbox scenario: a built-in name (default, stuck-rollout, gitops: Argo CD deploys payments-api, rolled back through a revert pull request) or a YAML file (default: default)',
       )
       .option('--runbooks <dir>', 'runbooks directory', 'runbooks')
       .option('--service <name>', 'service to roll back', 'payments-api')

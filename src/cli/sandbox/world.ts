@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type GitHubDouble, startGitHubDouble } from '@rollbot/sandbox/github';
+import { type GitOpsController, startGitOpsController } from '@rollbot/sandbox/gitops';
 import { type KubeSimulator, startKubeSimulator } from '@rollbot/sandbox/kube';
 import { type PrometheusSimulator, startPrometheusSimulator } from '@rollbot/sandbox/prometheus';
 import { SandboxError } from '@rollbot/sandbox/errors';
@@ -25,6 +26,8 @@ export interface SandboxWorld {
   prometheus: PrometheusSimulator;
   slackSim: SlackSimulator;
   githubDouble: GitHubDouble;
+  /** The GitOps controller, when the scenario has `gitops.apps` (Argo CD / Flux with self-heal). */
+  gitops?: GitOpsController | undefined;
   kubeconfigPath: string;
   kube: KubeGateway;
   github: GitHubClient;
@@ -126,6 +129,15 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     ...(opts.slackAckTimeoutMs !== undefined ? { ackTimeoutMs: opts.slackAckTimeoutMs } : {}),
   });
   const githubDouble = await startGitHubDouble({ scenario, token: secrets.githubToken });
+  const gitops = scenario.gitops.apps.length
+    ? startGitOpsController({
+        apps: scenario.gitops.apps,
+        github: githubDouble,
+        kube: kubeSim,
+        pollMs: scenario.gitops.pollMs,
+        selfHealDelayMs: scenario.gitops.selfHealDelayMs,
+      })
+    : undefined;
   const dir = opts.kubeconfigDir ?? (await mkdtemp(join(tmpdir(), 'rollbot-sandbox-')));
   await mkdir(dir, { recursive: true });
   const kubeconfigPath = join(dir, 'kubeconfig');
@@ -141,6 +153,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     prometheus,
     slackSim,
     githubDouble,
+    gitops,
     kubeconfigPath,
     kube,
     github,
@@ -173,6 +186,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     }),
     attach: (botUrl) => slackSim.setEventsUrl(`${botUrl}/slack/events`),
     close: async () => {
+      gitops?.close();
       await Promise.allSettled([slackSim.close(), githubDouble.close(), prometheus.close()]);
       await kubeSim.close();
       opts.log.debug('sandbox closed');

@@ -21,7 +21,7 @@ import {
   section,
 } from './format.js';
 import { LIMITS, capLines, esc, firstLine, link, truncate } from './limits.js';
-import { managerLines } from './gitops.js';
+import { gitopsLines, managerLines } from './gitops.js';
 import { blockedLine, choiceLines, suspectLines } from './revisions.js';
 
 export const APPROVE_ACTION = 'rollback_approve';
@@ -107,7 +107,7 @@ export function proposalView(incident: Incident, opts: { now: number }): View {
     ),
   );
 
-  const managed = managerLines(plan);
+  const managed = [...managerLines(plan), ...gitopsLines(plan)];
   if (managed.length) {
     blocks.push(section(managed.join('\n')));
     text.push(...managed);

@@ -6,7 +6,6 @@
  */
 import type { Cluster } from './cluster.js';
 import {
-  calculateStatus,
   getCondition,
   newCondition,
   pausedConditions,
@@ -31,6 +30,8 @@ import {
   templatesEqualIgnoringHash,
   type KubeObject,
 } from './objects.js';
+import { rolloutRecreate } from './recreate.js';
+import { isScalingEvent, syncScaling } from './scale.js';
 import {
   byCreation,
   maxSurge,
@@ -102,7 +103,7 @@ function setReplicasAnnotations(rs: KubeObject, desired: number, max: number): b
   return changed;
 }
 
-function scaleReplicaSet(c: Cluster, d: KubeObject, rs: KubeObject, replicas: number): KubeObject {
+export function scaleReplicaSet(c: Cluster, d: KubeObject, rs: KubeObject, replicas: number): KubeObject {
   const copy = clone(rs);
   const sizeChanged = specReplicas(copy) !== replicas;
   const annotationsChanged = setReplicasAnnotations(copy, d.spec.replicas, d.spec.replicas + maxSurge(d));
@@ -112,14 +113,14 @@ function scaleReplicaSet(c: Cluster, d: KubeObject, rs: KubeObject, replicas: nu
   return c.store.update('replicasets', copy);
 }
 
-function writeDeployment(c: Cluster, before: KubeObject, after: KubeObject): boolean {
+export function writeDeployment(c: Cluster, before: KubeObject, after: KubeObject): boolean {
   if (deepEqual(before, after)) return false;
   c.store.update('deployments', after);
   return true;
 }
 
 /** getNewReplicaSet: find (and re-number) or create the ReplicaSet for the current template. */
-function newReplicaSet(
+export function newReplicaSet(
   c: Cluster,
   d: KubeObject,
   oldRSs: KubeObject[],
@@ -129,8 +130,15 @@ function newReplicaSet(
   const newRevision = maxOld + 1;
   if (existing) {
     const copy = clone(existing);
-    if (setNewReplicaSetAnnotations(d, copy, newRevision, true))
-      existing = c.store.update('replicasets', copy);
+    const annotationsUpdated = setNewReplicaSetAnnotations(d, copy, newRevision, true);
+    // A re-used ReplicaSet takes the Deployment's minReadySeconds (getNewReplicaSet).
+    const minReady = (d.spec.minReadySeconds as number | undefined) ?? 0;
+    const minReadyChanged = ((copy.spec.minReadySeconds as number | undefined) ?? 0) !== minReady;
+    if (minReadyChanged) {
+      if (minReady) copy.spec.minReadySeconds = minReady;
+      else delete copy.spec.minReadySeconds;
+    }
+    if (annotationsUpdated || minReadyChanged) existing = c.store.update('replicasets', copy);
     d.metadata.annotations ??= {};
     const rev = existing.metadata.annotations?.[REVISION];
     if (rev !== undefined) d.metadata.annotations[REVISION] = rev;
@@ -200,7 +208,7 @@ function newReplicaSet(
 }
 
 /** cleanupDeployment: delete the oldest scaled-down ReplicaSets beyond revisionHistoryLimit. */
-function cleanup(c: Cluster, d: KubeObject, oldRSs: KubeObject[]): boolean {
+export function cleanup(c: Cluster, d: KubeObject, oldRSs: KubeObject[]): boolean {
   const limit = d.spec.revisionHistoryLimit as number | undefined;
   if (limit === undefined || limit === null) return false;
   const diff = oldRSs.length - limit;
@@ -218,7 +226,7 @@ function cleanup(c: Cluster, d: KubeObject, oldRSs: KubeObject[]): boolean {
   return changed;
 }
 
-function syncStatus(
+export function syncStatus(
   c: Cluster,
   before: KubeObject,
   d: KubeObject,
@@ -243,12 +251,10 @@ function syncDeployment(c: Cluster, stored: KubeObject): boolean {
   const existingNew = matching[0];
   const oldRSs = ownRSs.filter((rs) => rs !== existingNew);
 
-  if (d.spec.paused) {
-    // A paused Deployment never starts a new rollout; it still reports status and prunes history.
-    const changed = existingNew ? cleanup(c, d, oldRSs) : false;
-    d.status = calculateStatus(d, ownRSs, existingNew, c.now());
-    return writeDeployment(c, before, d) || changed;
-  }
+  // A paused Deployment never starts a new rollout; it still scales, reports status and prunes
+  // history. A replica change (not a template change) is a scaling event: no rollout either.
+  if (d.spec.paused || isScalingEvent(d, ownRSs)) return syncScaling(c, before, d, existingNew, oldRSs);
+  if (d.spec.strategy?.type === 'Recreate') return rolloutRecreate(c, before, d, oldRSs, existingNew);
 
   const newRS = newReplicaSet(c, d, oldRSs, existingNew);
   if (!newRS) return writeDeployment(c, before, d);

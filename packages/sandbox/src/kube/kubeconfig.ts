@@ -13,6 +13,12 @@ export interface KubeconfigOptions {
   token?: string;
   /** User name in the kubeconfig; default `rollbot`. */
   userName?: string;
+  /**
+   * Write `insecure-skip-tls-verify: true` (default). With false the file is what `kubectl proxy`
+   * users write: a plain http:// server and no TLS settings at all, which kubectl accepts and
+   * client-node 1.4 by itself refuses.
+   */
+  skipTlsVerify?: boolean;
 }
 
 export function buildKubeconfig(server: string, token: string, opts: KubeconfigOptions = {}): string {
@@ -24,7 +30,12 @@ export function buildKubeconfig(server: string, token: string, opts: KubeconfigO
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
+    clusters: [
+      {
+        name,
+        cluster: opts.skipTlsVerify === false ? { server } : { server, 'insecure-skip-tls-verify': true },
+      },
+    ],
     users: [{ name: user, user: { token: opts.token ?? token } }],
     contexts: [{ name, context }],
     'current-context': name,

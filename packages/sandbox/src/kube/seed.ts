@@ -45,7 +45,10 @@ export function templateFor(sd: ScenarioDeployment, image: string): Record<strin
     container.ports = [{ containerPort: sd.containerPort, protocol: 'TCP' }];
   const template = {
     metadata: { labels },
-    spec: { containers: [container], ...clone(sd.extraTemplateSpec ?? {}) },
+    spec: {
+      containers: [...(sd.sidecars ?? []).map((s) => ({ name: s.name, image: s.image })), container],
+      ...clone(sd.extraTemplateSpec ?? {}),
+    },
   };
   defaultPodTemplate(template);
   return template;

@@ -5,6 +5,7 @@ export {
   loadScenario,
   parseScenario,
   resolveScenarioPath,
+  scenarioPath,
 } from './load.js';
 export {
   scenarioSchema,

@@ -8,7 +8,11 @@ import { type Scenario, scenarioSchema } from './schema.js';
 export const DEFAULT_SCENARIO_PATH = packageFile('src', 'scenario', 'default.yaml');
 
 /** Scenarios shipped with the package, by name (`--scenario stuck-rollout`). */
-export const BUILT_IN_SCENARIOS = ['default', 'stuck-rollout'] as const;
+export const BUILT_IN_SCENARIOS = ['default', 'stuck-rollout', 'gitops'] as const;
+
+/** The file of a built-in scenario. */
+export const scenarioPath = (name: (typeof BUILT_IN_SCENARIOS)[number]): string =>
+  packageFile('src', 'scenario', `${name}.yaml`);
 
 /**
  * A scenario argument as the CLI takes it: a built-in scenario's name, or a path to a YAML file.

@@ -62,6 +62,8 @@ const deployment = z.object({
     })
     .optional(),
   containerName: z.string().default('app'),
+  /** Containers listed before the main one in every revision (a proxy, a log shipper), unchanged across history. */
+  sidecars: z.array(z.object({ name: z.string().min(1), image: z.string().min(1) })).default([]),
   /** spec.strategy as in a manifest (default RollingUpdate 25%/25%). */
   strategy: z
     .object({
@@ -172,6 +174,22 @@ const repo = z.object({
     .default({}),
 });
 
+/** One app a GitOps controller (packages/sandbox/src/gitops) keeps in sync with a config-repo path. */
+const gitopsApp = z.object({
+  name: z.string().min(1),
+  kind: z.enum(['argocd', 'flux']).default('argocd'),
+  /** owner/name of a git-backed repository (one with `history`). */
+  repo: z.string().regex(/^[^/]+\/[^/]+$/),
+  path: z.string().min(1),
+  ref: z.string().default('main'),
+  namespace: z.string().min(1),
+  deployment: z.string().min(1),
+  /** Image name (no tag) whose tag the file sets. */
+  image: z.string().min(1),
+  /** Revert live drift (Argo CD selfHeal; Flux always re-applies). */
+  selfHeal: z.boolean().default(true),
+});
+
 export const scenarioSchema = z.object({
   name: z.string().default('scenario'),
   description: z.string().optional(),
@@ -224,6 +242,15 @@ export const scenarioSchema = z.object({
       paidPlan: true,
     }),
   github: z.object({ repos: z.array(repo).default([]) }).default({ repos: [] }),
+  gitops: z
+    .object({
+      apps: z.array(gitopsApp).default([]),
+      /** How often the controller compares Git and the cluster (ms). */
+      pollMs: z.number().int().min(10).default(500),
+      /** Drift older than this is reverted (ms; Argo CD's default self-heal timeout is 5 s). */
+      selfHealDelayMs: z.number().int().min(0).default(5000),
+    })
+    .default({ apps: [], pollMs: 500, selfHealDelayMs: 5000 }),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -231,3 +258,4 @@ export type ScenarioTiming = z.infer<typeof timingSchema>;
 export type ScenarioDeployment = z.infer<typeof deployment>;
 export type ScenarioMetric = z.infer<typeof metric>;
 export type ScenarioRepo = z.infer<typeof repo>;
+export type ScenarioGitopsApp = z.infer<typeof gitopsApp>;

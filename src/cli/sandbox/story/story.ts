@@ -13,6 +13,7 @@ import { createAppWithStore } from '../../serve.js';
 import { type SandboxWorld, startSandboxWorld } from '../world.js';
 import { alertmanagerPayload } from './alert-payload.js';
 import { approvableProposal, storyApprovers } from './approve.js';
+import { gitopsPrologue, narrateSyncs } from './gitops.js';
 
 /**
  * One rollback, start to finish, in the sandbox: the engine behind `rollbot demo` (an alert
@@ -138,6 +139,8 @@ async function tell(
       `\n[cluster] ${namespace}/${deployment} is at revision ${before?.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'}; error ratio is high.`,
     );
 
+    await gitopsPrologue(world, say, { namespace, deployment });
+    const stopSyncs = narrateSyncs(world, say);
     const requester =
       world.scenario.slack.users.find((u) => !storyApprovers(loaded.runbook, world).includes(u.id))?.id ??
       'U0ALICE';
@@ -178,9 +181,11 @@ async function tell(
 
     // 25 s for the story itself, plus however long the runbook's checks must hold (checkout-web: 30 s).
     const holds = loaded.runbook.verification.reduce((sum, v) => sum + (Number(v.with?.['holdFor']) || 0), 0);
-    const budget = opts.timeoutMs ?? 25_000 + holds - (Date.now() - started);
+    // Through Git the run also waits for the merge and the controller's sync.
+    const budget = opts.timeoutMs ?? (world.gitops ? 90_000 : 25_000) + holds - (Date.now() - started);
     const incident = await waitForFinal(app, service, budget);
     await app.idle();
+    stopSyncs();
     const after = world.kubeSim.getDeploymentRaw(namespace, deployment) as
       { metadata: { annotations?: Record<string, string> }; status?: Record<string, unknown> } | undefined;
     say(
