@@ -155,20 +155,32 @@ export class Cluster {
 
   /** True when no rollout is in progress: every Deployment is complete, paused or past its deadline. */
   isIdle(): boolean {
-    if (this.scheduled || this.running) return false;
+    return this.busyReason() === undefined;
+  }
+
+  /** Why the cluster is not idle yet (undefined when it is): named in waitForIdle's timeout. */
+  private busyReason(): string | undefined {
+    if (this.scheduled || this.running) return 'a controller pass is scheduled or running';
     for (const d of this.store.peek('deployments')) {
       if (d.spec.paused) continue;
-      if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) return false;
+      const name = `deployment ${d.metadata.namespace}/${d.metadata.name}`;
+      if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
+        return `${name}: generation ${d.metadata.generation} not observed (status at ${d.status?.observedGeneration ?? 0})`;
+      }
       const progressing = d.status?.conditions?.find((c: { type: string }) => c.type === 'Progressing');
       if (progressing?.reason === 'ProgressDeadlineExceeded') continue;
-      if (!deploymentComplete(d, d.status ?? {})) return false;
-      if ((d.status?.replicas ?? 0) !== d.spec.replicas) return false;
+      if (!deploymentComplete(d, d.status ?? {}))
+        return `${name}: rollout not complete (${JSON.stringify(d.status)})`;
+      if ((d.status?.replicas ?? 0) !== d.spec.replicas) {
+        return `${name}: ${d.status?.replicas ?? 0} replicas, spec wants ${d.spec.replicas}`;
+      }
     }
     // Pods still starting or terminating mean a ReplicaSet has not settled either.
     for (const pod of this.store.peek('pods')) {
-      if (!this.podStarts.has(pod.metadata.uid!) || pod.metadata.deletionTimestamp) return false;
+      if (!this.podStarts.has(pod.metadata.uid!)) return `pod ${pod.metadata.name} has not started`;
+      if (pod.metadata.deletionTimestamp) return `pod ${pod.metadata.name} is terminating`;
     }
-    return true;
+    return undefined;
   }
 
   async waitForIdle(timeoutMs = 30_000): Promise<void> {
@@ -177,7 +189,11 @@ export class Cluster {
     let idleSeen = 0;
     while (idleSeen < 2) {
       if (this.closed) return;
-      if (this.now() > deadline) throw new Error(`sandbox cluster not idle after ${timeoutMs} ms`);
+      if (this.now() > deadline) {
+        throw new Error(
+          `sandbox cluster not idle after ${timeoutMs} ms: ${this.busyReason() ?? 'idle only just now'}`,
+        );
+      }
       idleSeen = this.isIdle() ? idleSeen + 1 : 0;
       await new Promise((r) => setTimeout(r, 5));
     }

@@ -131,7 +131,20 @@ function startPod(c: Cluster, namespace: string, name: string, uid: string): voi
   c.store.update('pods', pod);
   c.schedule();
   // The readiness probe's first success (kubelet prober): the pod turns Ready then.
-  if (c.timing.podReadyDelayMs > 0 && !c.seeding) c.later(c.timing.podReadyDelayMs, () => reevaluatePods(c));
+  if (c.timing.podReadyDelayMs > 0 && !c.seeding) armReadinessProbe(c, startedMs + c.timing.podReadyDelayMs);
+}
+
+/**
+ * Re-evaluates pods once `dueMs` (Date.now time) has passed. Node's timers run on the event
+ * loop's cached monotonic clock and may fire a millisecond before Date.now() reaches the due time;
+ * the pod would then still read as unprobed and, with nothing else scheduled, never turn Ready
+ * (a rollout stuck at one unavailable pod, seen under load). So the probe re-arms until it is due.
+ */
+function armReadinessProbe(c: Cluster, dueMs: number): void {
+  c.later(Math.max(1, dueMs - c.now()), () => {
+    if (c.now() < dueMs) armReadinessProbe(c, dueMs);
+    else reevaluatePods(c);
+  });
 }
 
 /** Creates a pod for a ReplicaSet; `startNow` is for seeding a world that is already running. */
